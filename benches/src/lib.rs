@@ -1,0 +1,1 @@
+//! zkvote benchmarks support

@@ -1,0 +1,27 @@
+//! # zkvote-circuits
+//!
+//! The statement a zkvote ballot proves, as native code and as R1CS gadgets side by side:
+//! each primitive keeps its native implementation in `mod.rs` and its gadget in
+//! `constraints.rs` (feature `r1cs`, on by default), and every gadget is tested against
+//! its native twin.
+//!
+//! | module | what |
+//! |---|---|
+//! | [`poseidon`] | circomlib Poseidon over the BN254 scalar field |
+//! | [`babyjubjub`] | Baby Jubjub in circomlib form, fixed-base multiplication by Base8 |
+//! | [`census`] | zk-kit's LeanIMT with Poseidon(2): the Semaphore v4 group tree |
+//! | [`nullifier`] | `Poseidon(scope, secret)` |
+//! | [`field`] | decimal (de)serialisation of field elements |
+#![deny(missing_docs)]
+
+pub mod babyjubjub;
+pub mod census;
+mod error;
+pub mod field;
+pub mod nullifier;
+pub mod poseidon;
+#[cfg(any(test, feature = "test-vectors"))]
+pub mod test_vectors;
+
+pub use ark_bn254::Fr;
+pub use error::Error;
