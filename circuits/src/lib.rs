@@ -15,6 +15,7 @@
 #![deny(missing_docs)]
 
 pub mod babyjubjub;
+pub mod ballot;
 pub mod census;
 mod error;
 pub mod field;

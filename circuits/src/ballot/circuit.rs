@@ -1,0 +1,135 @@
+//! The ballot circuit.
+//!
+//! Statement (public inputs as in [`BallotInstance`]; private: `secret`, the Merkle
+//! path, and for a weighted census the weight `W`):
+//!
+//! 1. `secret < l`, `(Ax, Ay) = secret·Base8`, `c = Poseidon(Ax, Ay)`;
+//! 2. `leaf = c` (plain) or `Poseidon(c, W)` (weighted), and the LeanIMT root computed
+//!    from `leaf` and a path of private length `≤ max_depth` equals `census_root`;
+//! 3. `nullifier = Poseidon(election_id, secret)`;
+//! 4. the ballot rules ([`super::constraints`]) hold for the votes, `w` and `W`.
+
+use ark_bn254::Fr;
+use ark_r1cs_std::{alloc::AllocVar, eq::EqGadget, fields::fp::FpVar, fields::FieldVar};
+use ark_relations::gr1cs::{ConstraintSynthesizer, ConstraintSystemRef, SynthesisError};
+
+use super::{
+    constraints::{enforce_rules, RulesInputs},
+    public_inputs::BallotInstance,
+    BallotShape, CensusKind,
+};
+use crate::{
+    babyjubjub::constraints::derive_public_key_var,
+    census::{
+        constraints::{root_var, MerklePathVar},
+        MerkleProof,
+    },
+    nullifier::nullifier_var,
+    poseidon::constraints::hash2_var,
+};
+
+/// The private part of a ballot statement.
+#[derive(Clone, Debug)]
+pub struct BallotWitness {
+    /// The member's secret scalar.
+    pub secret: Fr,
+    /// The member's Merkle proof in the census (its leaf is the commitment, or the
+    /// weighted leaf).
+    pub path: MerkleProof,
+    /// The member's census weight (1 for a plain census).
+    pub census_weight: u64,
+}
+
+/// The ballot circuit for one shape; without instance and witness it is the circuit
+/// used for the setup.
+#[derive(Clone, Debug)]
+pub struct BallotCircuit {
+    /// The shape.
+    pub shape: BallotShape,
+    /// Public inputs (absent in setup).
+    pub instance: Option<BallotInstance>,
+    /// Private inputs (absent in setup).
+    pub witness: Option<BallotWitness>,
+}
+
+impl BallotCircuit {
+    /// The circuit of a shape, without values, for key generation.
+    pub fn for_setup(shape: BallotShape) -> Self {
+        BallotCircuit {
+            shape,
+            instance: None,
+            witness: None,
+        }
+    }
+
+    /// The circuit with all values, for proving.
+    pub fn new(shape: BallotShape, instance: BallotInstance, witness: BallotWitness) -> Self {
+        BallotCircuit {
+            shape,
+            instance: Some(instance),
+            witness: Some(witness),
+        }
+    }
+}
+
+impl ConstraintSynthesizer<Fr> for BallotCircuit {
+    fn generate_constraints(self, cs: ConstraintSystemRef<Fr>) -> Result<(), SynthesisError> {
+        let shape = self.shape;
+        let n = BallotInstance::num_inputs(&shape);
+        let values = match &self.instance {
+            Some(inst) => Some(
+                inst.to_field_elements(&shape)
+                    .map_err(|_| SynthesisError::Unsatisfiable)?,
+            ),
+            None => None,
+        };
+        let public = (0..n)
+            .map(|k| {
+                FpVar::new_input(cs.clone(), || {
+                    values
+                        .as_ref()
+                        .map(|v| v[k])
+                        .ok_or(SynthesisError::AssignmentMissing)
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let wit = self.witness.as_ref();
+
+        // 1. Identity.
+        let secret = FpVar::new_witness(cs.clone(), || {
+            wit.map(|w| w.secret).ok_or(SynthesisError::AssignmentMissing)
+        })?;
+        let pk = derive_public_key_var(&secret)?;
+        let commitment = hash2_var(&pk.x, &pk.y)?;
+
+        // 2. Membership.
+        let (leaf, census_weight) = match shape.census {
+            CensusKind::Plain => (commitment, FpVar::one()),
+            CensusKind::Weighted => {
+                let w = FpVar::new_witness(cs.clone(), || {
+                    wit.map(|w| Fr::from(w.census_weight))
+                        .ok_or(SynthesisError::AssignmentMissing)
+                })?;
+                (hash2_var(&commitment, &w)?, w)
+            }
+        };
+        let path = MerklePathVar::new_witness(cs.clone(), wit.map(|w| &w.path), shape.max_depth)?;
+        root_var(&leaf, &path)?.enforce_equal(&public[BallotInstance::CENSUS_ROOT])?;
+
+        // 3. Nullifier.
+        nullifier_var(&public[BallotInstance::ELECTION_ID], &secret)?
+            .enforce_equal(&public[BallotInstance::NULLIFIER])?;
+
+        // 4. Rules.
+        enforce_rules(
+            &cs,
+            &shape,
+            RulesInputs {
+                rules: &public[BallotInstance::RULES],
+                votes_packed: &public[BallotInstance::VOTES..],
+                weight: &public[BallotInstance::WEIGHT],
+                census_weight: &census_weight,
+            },
+        )
+    }
+}
