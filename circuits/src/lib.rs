@@ -17,6 +17,7 @@
 pub mod babyjubjub;
 pub mod ballot;
 pub mod census;
+pub mod election;
 mod error;
 pub mod field;
 pub mod nullifier;
