@@ -1,1 +1,23 @@
-//! zkvote
+//! zkvote verifier: Groth16 verification over BN254, single and batched.
+//!
+//! - [`verify_one`]: one proof, exact error.
+//! - [`batch_verify`]: many proofs against one key with one random linear combination
+//!   (merlin-derived 128-bit challenges, one multi-Miller loop, one final exponentiation),
+//!   bisecting a failing batch so that exactly the bad proofs are reported.
+//! - [`decode_proof`]: proofs from untrusted bytes, fully validated, never panicking.
+//!
+//! This crate does not depend on `zkvote-prover`.
+
+pub mod decode;
+pub mod error;
+pub mod groth16;
+mod pairing;
+pub mod transcript;
+
+pub use decode::{
+    decode_proof, decode_proof_compressed, encode_proof, encode_proof_compressed, validate_proof,
+    PROOF_COMPRESSED_LEN, PROOF_UNCOMPRESSED_LEN,
+};
+pub use error::{Error, PointProblem, ProofElement};
+pub use groth16::{batch_verify, batch_verify_refs, verify_one};
+pub use transcript::{vk_digest, BatchTranscript};

@@ -1,0 +1,151 @@
+//! Decoding proofs from untrusted bytes.
+//!
+//! Proofs are `ark-serialize` encodings of `(A ∈ G1, B ∈ G2, C ∈ G1)`. Two layouts exist:
+//!
+//! | format | bytes | decoding work |
+//! |---|---|---|
+//! | uncompressed ([`decode_proof`], recommended) | 64 + 128 + 64 = [`PROOF_UNCOMPRESSED_LEN`] | on-curve checks (a few multiplications), G2 subgroup check |
+//! | compressed ([`decode_proof_compressed`]) | 32 + 64 + 32 = [`PROOF_COMPRESSED_LEN`] | a square root in Fq per G1 point, one in Fq2 for `B`, G2 subgroup check |
+//!
+//! BN254 G1 has cofactor 1, so a G1 point on the curve is in the group: `A` and `C` need
+//! only the curve equation. G2 has a large cofactor, so `B` also needs a subgroup check
+//! (arkworks uses the endomorphism test `ψ(B) = [6x²]B`, eprint 2022/352 §4.3). The
+//! uncompressed layout skips the three square roots, which dominate compressed decoding;
+//! see the `decode` group of `benches/benches/batch_verify.rs` for the measured costs.
+//! Ballots should therefore carry the uncompressed encoding (128 bytes more per proof).
+//!
+//! Neither decoder panics: every malformed input is an [`Error`] naming the element and the
+//! problem.
+
+use ark_bn254::{Bn254, G1Affine, G2Affine};
+use ark_ec::AffineRepr;
+use ark_groth16::Proof;
+use ark_serialize::{CanonicalDeserialize, CanonicalSerialize, Compress, Validate};
+
+use crate::error::{Error, PointProblem, ProofElement};
+
+/// Length of an uncompressed proof encoding.
+pub const PROOF_UNCOMPRESSED_LEN: usize = 256;
+/// Length of a compressed proof encoding.
+pub const PROOF_COMPRESSED_LEN: usize = 128;
+
+const G1_UNCOMPRESSED: usize = 64;
+const G2_UNCOMPRESSED: usize = 128;
+const G1_COMPRESSED: usize = 32;
+const G2_COMPRESSED: usize = 64;
+
+/// Decodes and fully validates a proof in the recommended uncompressed layout
+/// (`A ‖ B ‖ C`, [`PROOF_UNCOMPRESSED_LEN`] bytes, as `Proof::serialize_uncompressed`).
+///
+/// Checks, in order, for `A`, `B`, `C`: encoding, not the identity, on the curve, and for
+/// `B` in the prime-order subgroup.
+pub fn decode_proof(bytes: &[u8]) -> Result<Proof<Bn254>, Error> {
+    decode_with(bytes, Compress::No)
+}
+
+/// Decodes and fully validates a proof in the compressed layout
+/// (`A ‖ B ‖ C`, [`PROOF_COMPRESSED_LEN`] bytes, as `Proof::serialize_compressed`).
+///
+/// Slower than [`decode_proof`] (three square roots); offered for interoperability.
+/// A compressed `x` with no curve point above it is reported as
+/// [`PointProblem::Encoding`].
+pub fn decode_proof_compressed(bytes: &[u8]) -> Result<Proof<Bn254>, Error> {
+    decode_with(bytes, Compress::Yes)
+}
+
+/// Encodes a proof in the layout [`decode_proof`] reads.
+pub fn encode_proof(proof: &Proof<Bn254>) -> Result<Vec<u8>, Error> {
+    encode_with(proof, Compress::No)
+}
+
+/// Encodes a proof in the layout [`decode_proof_compressed`] reads.
+pub fn encode_proof_compressed(proof: &Proof<Bn254>) -> Result<Vec<u8>, Error> {
+    encode_with(proof, Compress::Yes)
+}
+
+/// Fully validates a proof obtained some other way than from the decoders of this module
+/// (for instance built with `new_unchecked`): no identity, on the curve, `B` in the subgroup.
+pub fn validate_proof(proof: &Proof<Bn254>) -> Result<(), Error> {
+    check_cheap(proof)?;
+    check_b_subgroup(&proof.b)
+}
+
+/// The checks [`crate::verify_one`] and [`crate::batch_verify`] make on every proof: no
+/// element is the identity and all are on the curve. Together with cofactor 1 this fully
+/// validates `A` and `C`; `B`'s subgroup membership is left to decoding.
+pub(crate) fn check_cheap(proof: &Proof<Bn254>) -> Result<(), Error> {
+    check_g1(&proof.a, ProofElement::A)?;
+    check_g2_on_curve(&proof.b)?;
+    check_g1(&proof.c, ProofElement::C)
+}
+
+fn invalid(element: ProofElement, problem: PointProblem) -> Error {
+    Error::InvalidPoint { element, problem }
+}
+
+fn check_g1(p: &G1Affine, element: ProofElement) -> Result<(), Error> {
+    if p.is_zero() {
+        return Err(invalid(element, PointProblem::Identity));
+    }
+    if !p.is_on_curve() {
+        return Err(invalid(element, PointProblem::NotOnCurve));
+    }
+    Ok(())
+}
+
+fn check_g2_on_curve(p: &G2Affine) -> Result<(), Error> {
+    if p.is_zero() {
+        return Err(invalid(ProofElement::B, PointProblem::Identity));
+    }
+    if !p.is_on_curve() {
+        return Err(invalid(ProofElement::B, PointProblem::NotOnCurve));
+    }
+    Ok(())
+}
+
+fn check_b_subgroup(p: &G2Affine) -> Result<(), Error> {
+    if !p.is_in_correct_subgroup_assuming_on_curve() {
+        return Err(invalid(ProofElement::B, PointProblem::NotInSubgroup));
+    }
+    Ok(())
+}
+
+fn decode_with(bytes: &[u8], compress: Compress) -> Result<Proof<Bn254>, Error> {
+    let (g1, g2) = match compress {
+        Compress::Yes => (G1_COMPRESSED, G2_COMPRESSED),
+        Compress::No => (G1_UNCOMPRESSED, G2_UNCOMPRESSED),
+    };
+    let expected = 2 * g1 + g2;
+    if bytes.len() != expected {
+        return Err(Error::ProofLength {
+            expected,
+            got: bytes.len(),
+        });
+    }
+    let (a_bytes, rest) = bytes.split_at(g1);
+    let (b_bytes, c_bytes) = rest.split_at(g2);
+
+    let a = G1Affine::deserialize_with_mode(a_bytes, compress, Validate::No)
+        .map_err(|_| invalid(ProofElement::A, PointProblem::Encoding))?;
+    check_g1(&a, ProofElement::A)?;
+    let b = G2Affine::deserialize_with_mode(b_bytes, compress, Validate::No)
+        .map_err(|_| invalid(ProofElement::B, PointProblem::Encoding))?;
+    check_g2_on_curve(&b)?;
+    let c = G1Affine::deserialize_with_mode(c_bytes, compress, Validate::No)
+        .map_err(|_| invalid(ProofElement::C, PointProblem::Encoding))?;
+    check_g1(&c, ProofElement::C)?;
+    // Last, as it is by far the most expensive check.
+    check_b_subgroup(&b)?;
+    Ok(Proof { a, b, c })
+}
+
+fn encode_with(proof: &Proof<Bn254>, compress: Compress) -> Result<Vec<u8>, Error> {
+    let mut out = Vec::with_capacity(proof.serialized_size(compress));
+    proof
+        .serialize_with_mode(&mut out, compress)
+        .map_err(|e| Error::Serialization {
+            what: "a proof",
+            reason: e.to_string(),
+        })?;
+    Ok(out)
+}

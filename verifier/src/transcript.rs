@@ -1,0 +1,161 @@
+//! The merlin transcript of batch verification: one method per message, every label in
+//! [`labels`].
+//!
+//! The batch challenges `r_i` are derived by Fiat–Shamir from everything the batch check
+//! depends on, so they are a deterministic function of the input (same ballots, same
+//! challenges, same outcome) and no prover can pick her proof after seeing them:
+//!
+//! ```text
+//! T = Transcript::new(labels::PROTOCOL)
+//! T.domain_sep(n)                    version label and batch size
+//! T.append_vk_digest(d)              32-byte digest of the verifying key
+//! for i in 0..n:
+//!     T.append_proof(A_i, B_i, C_i)  canonical compressed bytes (32 + 64 + 32)
+//!     T.append_public_inputs(x_i)    count, then 32-byte little-endian scalars
+//! for i in 0..n:
+//!     r_i = T.challenge_scalar(labels::BATCH_CHALLENGE)
+//! ```
+
+use ark_bn254::{Bn254, Fr, G1Affine, G2Affine};
+use ark_ff::{BigInteger, PrimeField};
+use ark_groth16::{Proof, VerifyingKey};
+use ark_serialize::CanonicalSerialize;
+use merlin::Transcript;
+
+use crate::Error;
+
+/// Every transcript label and version tag of the crate, in one place.
+pub mod labels {
+    /// The merlin protocol label of batch verification.
+    pub const PROTOCOL: &[u8] = b"zkvote.groth16-batch";
+    /// Label of the domain-separator message.
+    pub const DOMAIN_SEP: &[u8] = b"dom-sep";
+    /// Version of the batch-verification transcript; bump on any change of the messages.
+    pub const VERSION: &[u8] = b"zkvote.groth16-batch.v1";
+    /// Label of the number of proofs in the batch.
+    pub const BATCH_SIZE: &[u8] = b"n";
+    /// Label of the verifying-key digest.
+    pub const VK_DIGEST: &[u8] = b"vk-digest";
+    /// Labels of the three proof elements.
+    pub const PROOF_A: &[u8] = b"A";
+    /// Label of `B`.
+    pub const PROOF_B: &[u8] = b"B";
+    /// Label of `C`.
+    pub const PROOF_C: &[u8] = b"C";
+    /// Label of the number of public inputs of one proof.
+    pub const PUBLIC_INPUT_COUNT: &[u8] = b"num-inputs";
+    /// Label of one public input.
+    pub const PUBLIC_INPUT: &[u8] = b"x";
+    /// Label of the batch challenges `r_i`.
+    pub const BATCH_CHALLENGE: &[u8] = b"r";
+    /// Protocol label of the verifying-key digest (a separate transcript).
+    pub const VK_DIGEST_PROTOCOL: &[u8] = b"zkvote.groth16-vk-digest.v1";
+    /// Label of the uncompressed verifying key in the digest transcript.
+    pub const VK_BYTES: &[u8] = b"vk";
+    /// Label of the digest output.
+    pub const DIGEST: &[u8] = b"digest";
+}
+
+/// Size in bytes of a compressed G1 point.
+const G1_COMPRESSED: usize = 32;
+/// Size in bytes of a compressed G2 point.
+const G2_COMPRESSED: usize = 64;
+
+/// Batch-verification messages on a [`merlin::Transcript`], as in dalek's bulletproofs.
+pub trait BatchTranscript {
+    /// Version label and number of proofs in the batch.
+    fn domain_sep(&mut self, batch_size: u64);
+
+    /// The 32-byte digest of the verifying key (see [`vk_digest`]).
+    fn append_vk_digest(&mut self, digest: &[u8; 32]);
+
+    /// One proof as the canonical compressed bytes of `A`, `B` and `C`.
+    ///
+    /// Fails only if a point cannot be serialised, which does not happen for curve points.
+    fn append_proof(&mut self, proof: &Proof<Bn254>) -> Result<(), Error>;
+
+    /// The public inputs of the proof appended last: their number, then each as 32 bytes
+    /// little-endian (canonical, below the modulus).
+    fn append_public_inputs(&mut self, inputs: &[Fr]);
+
+    /// A challenge scalar in `[0, 2^128)`.
+    ///
+    /// 128 bits are enough. If some proof of the batch is invalid, the combined check
+    /// `Σ r_i·d_i = 0` (with `d_i ≠ 0` the discrete logarithm of that proof's discrepancy
+    /// in `G_T`) is a non-zero linear polynomial in the last such `r_i`, so at most one of
+    /// the `2^128` possible values of it makes the batch pass: a forger wins with
+    /// probability `2^-128` per transcript she tries, which is below BN254's own security
+    /// level (about 100 bits). Half-length scalars halve the cost of every `r_i·A_i` and
+    /// of the `Σ r_i·C_i` multi-scalar multiplication.
+    fn challenge_scalar(&mut self, label: &'static [u8]) -> Fr;
+}
+
+impl BatchTranscript for Transcript {
+    fn domain_sep(&mut self, batch_size: u64) {
+        self.append_message(labels::DOMAIN_SEP, labels::VERSION);
+        self.append_u64(labels::BATCH_SIZE, batch_size);
+    }
+
+    fn append_vk_digest(&mut self, digest: &[u8; 32]) {
+        self.append_message(labels::VK_DIGEST, digest);
+    }
+
+    fn append_proof(&mut self, proof: &Proof<Bn254>) -> Result<(), Error> {
+        let a = g1_bytes(&proof.a)?;
+        let b = g2_bytes(&proof.b)?;
+        let c = g1_bytes(&proof.c)?;
+        self.append_message(labels::PROOF_A, &a);
+        self.append_message(labels::PROOF_B, &b);
+        self.append_message(labels::PROOF_C, &c);
+        Ok(())
+    }
+
+    fn append_public_inputs(&mut self, inputs: &[Fr]) {
+        self.append_u64(labels::PUBLIC_INPUT_COUNT, inputs.len() as u64);
+        for x in inputs {
+            self.append_message(labels::PUBLIC_INPUT, &x.into_bigint().to_bytes_le());
+        }
+    }
+
+    fn challenge_scalar(&mut self, label: &'static [u8]) -> Fr {
+        let mut bytes = [0u8; 16];
+        self.challenge_bytes(label, &mut bytes);
+        Fr::from(u128::from_le_bytes(bytes))
+    }
+}
+
+fn g1_bytes(p: &G1Affine) -> Result<[u8; G1_COMPRESSED], Error> {
+    let mut out = [0u8; G1_COMPRESSED];
+    p.serialize_compressed(&mut out[..])
+        .map_err(|e| Error::Serialization {
+            what: "a G1 point",
+            reason: e.to_string(),
+        })?;
+    Ok(out)
+}
+
+fn g2_bytes(p: &G2Affine) -> Result<[u8; G2_COMPRESSED], Error> {
+    let mut out = [0u8; G2_COMPRESSED];
+    p.serialize_compressed(&mut out[..])
+        .map_err(|e| Error::Serialization {
+            what: "a G2 point",
+            reason: e.to_string(),
+        })?;
+    Ok(out)
+}
+
+/// A 32-byte digest of a verifying key: a merlin transcript (STROBE-128 over Keccak-f)
+/// over its canonical uncompressed bytes.
+pub fn vk_digest(vk: &VerifyingKey<Bn254>) -> Result<[u8; 32], Error> {
+    let mut bytes = Vec::with_capacity(vk.uncompressed_size());
+    vk.serialize_uncompressed(&mut bytes)
+        .map_err(|e| Error::Serialization {
+            what: "the verifying key",
+            reason: e.to_string(),
+        })?;
+    let mut t = Transcript::new(labels::VK_DIGEST_PROTOCOL);
+    t.append_message(labels::VK_BYTES, &bytes);
+    let mut digest = [0u8; 32];
+    t.challenge_bytes(labels::DIGEST, &mut digest);
+    Ok(digest)
+}
