@@ -6,12 +6,19 @@
 //!   bisecting a failing batch so that exactly the bad proofs are reported.
 //! - [`decode_proof`]: proofs from untrusted bytes, fully validated, never panicking.
 //!
+//! - [`ballot`]: the ballot format and the checks of a ballot against its election.
+//! - [`tally`]: every input ballot counted or rejected with its reason.
+//! - [`keys`]: key files (header, digest) and verifying-key loading.
+//!
 //! This crate does not depend on `zkvote-prover`.
 
+pub mod ballot;
 pub mod decode;
 pub mod error;
 pub mod groth16;
+pub mod keys;
 mod pairing;
+pub mod tally;
 pub mod transcript;
 
 pub use decode::{
