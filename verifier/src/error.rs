@@ -138,4 +138,7 @@ pub enum Error {
     /// A proof field that is not hex.
     #[error("proof is not hex: {0}")]
     ProofEncoding(String),
+    /// A snarkjs JSON file that cannot be used.
+    #[error("snarkjs file: {0}")]
+    Snarkjs(String),
 }

@@ -18,6 +18,7 @@ pub mod error;
 pub mod groth16;
 pub mod keys;
 mod pairing;
+pub mod snarkjs;
 pub mod tally;
 pub mod transcript;
 

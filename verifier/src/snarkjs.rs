@@ -1,0 +1,249 @@
+//! The snarkjs Groth16 JSON layout for verifying keys, proofs and public inputs, so
+//! that snarkjs (and the Solidity verifiers built on it) can check zkvote's ballots.
+//!
+//! | snarkjs | zkvote |
+//! |---|---|
+//! | `pi_a`, `pi_c`, `vk_alpha_1`, `IC[i]`: `[x, y, "1"]` | affine G1 points |
+//! | `pi_b`, `vk_beta_2`, `vk_gamma_2`, `vk_delta_2`: `[[x.c0, x.c1], [y.c0, y.c1], ["1", "0"]]` | affine G2 points |
+//! | `vk_alphabeta_12` | `e(α, β)` in the Fq12 tower (`c0`, `c1` ∈ Fq6; each `c0, c1, c2` ∈ Fq2) |
+//! | `IC[0]` | `gamma_abc_g1[0]`, the constant-one input |
+//!
+//! Both verify the same equation `e(A, B) = e(α, β)·e(Σ xᵢ·ICᵢ, γ)·e(C, δ)`, so the
+//! layouts convert one-to-one. Imports check that every point is on its curve and in
+//! the prime-order subgroup, and that it is not the point at infinity.
+
+use ark_bn254::{Bn254, Fq, Fq2, Fr, G1Affine, G2Affine};
+use ark_ec::{pairing::Pairing, AffineRepr};
+use ark_ff::PrimeField;
+use ark_groth16::{Proof, VerifyingKey};
+use num_bigint::BigUint;
+use serde::{Deserialize, Serialize};
+
+use crate::Error;
+
+/// snarkjs `verification_key.json`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SnarkjsVerifyingKey {
+    /// Always `groth16`.
+    pub protocol: String,
+    /// Always `bn128`.
+    pub curve: String,
+    /// Number of public inputs.
+    #[serde(rename = "nPublic")]
+    pub n_public: usize,
+    /// α ∈ G1.
+    pub vk_alpha_1: Vec<String>,
+    /// β ∈ G2.
+    pub vk_beta_2: Vec<Vec<String>>,
+    /// γ ∈ G2.
+    pub vk_gamma_2: Vec<Vec<String>>,
+    /// δ ∈ G2.
+    pub vk_delta_2: Vec<Vec<String>>,
+    /// e(α, β).
+    pub vk_alphabeta_12: Vec<Vec<Vec<String>>>,
+    /// The input bases.
+    #[serde(rename = "IC")]
+    pub ic: Vec<Vec<String>>,
+}
+
+/// snarkjs `proof.json`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SnarkjsProof {
+    /// A ∈ G1.
+    pub pi_a: Vec<String>,
+    /// B ∈ G2.
+    pub pi_b: Vec<Vec<String>>,
+    /// C ∈ G1.
+    pub pi_c: Vec<String>,
+    /// Always `groth16`.
+    pub protocol: String,
+    /// Always `bn128`.
+    pub curve: String,
+}
+
+fn dec<F: PrimeField>(x: &F) -> String {
+    x.into_bigint().to_string()
+}
+
+fn g1(p: &G1Affine) -> Vec<String> {
+    match p.xy() {
+        Some((x, y)) => vec![dec(&x), dec(&y), "1".into()],
+        None => vec!["0".into(), "1".into(), "0".into()],
+    }
+}
+
+fn fq2(x: &Fq2) -> Vec<String> {
+    vec![dec(&x.c0), dec(&x.c1)]
+}
+
+fn g2(p: &G2Affine) -> Vec<Vec<String>> {
+    match p.xy() {
+        Some((x, y)) => vec![fq2(&x), fq2(&y), vec!["1".into(), "0".into()]],
+        None => vec![
+            vec!["0".into(), "0".into()],
+            vec!["1".into(), "0".into()],
+            vec!["0".into(), "0".into()],
+        ],
+    }
+}
+
+/// The snarkjs form of a verifying key.
+pub fn export_verifying_key(vk: &VerifyingKey<Bn254>) -> SnarkjsVerifyingKey {
+    let ab = Bn254::pairing(vk.alpha_g1, vk.beta_g2).0;
+    let fq6 = |c: &ark_bn254::Fq6| vec![fq2(&c.c0), fq2(&c.c1), fq2(&c.c2)];
+    SnarkjsVerifyingKey {
+        protocol: "groth16".into(),
+        curve: "bn128".into(),
+        n_public: vk.gamma_abc_g1.len().saturating_sub(1),
+        vk_alpha_1: g1(&vk.alpha_g1),
+        vk_beta_2: g2(&vk.beta_g2),
+        vk_gamma_2: g2(&vk.gamma_g2),
+        vk_delta_2: g2(&vk.delta_g2),
+        vk_alphabeta_12: vec![fq6(&ab.c0), fq6(&ab.c1)],
+        ic: vk.gamma_abc_g1.iter().map(g1).collect(),
+    }
+}
+
+/// The snarkjs form of a proof.
+pub fn export_proof(proof: &Proof<Bn254>) -> SnarkjsProof {
+    SnarkjsProof {
+        pi_a: g1(&proof.a),
+        pi_b: g2(&proof.b),
+        pi_c: g1(&proof.c),
+        protocol: "groth16".into(),
+        curve: "bn128".into(),
+    }
+}
+
+/// The snarkjs form of public inputs (`public.json`).
+pub fn export_public(inputs: &[Fr]) -> Vec<String> {
+    inputs.iter().map(dec).collect()
+}
+
+fn bad(what: impl Into<String>) -> Error {
+    Error::Snarkjs(what.into())
+}
+
+fn parse_base<F: PrimeField>(s: &str, what: &str) -> Result<F, Error> {
+    if s.is_empty() || s.len() > 100 || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(bad(format!("{what}: {s:?} is not a decimal number")));
+    }
+    let n = BigUint::parse_bytes(s.as_bytes(), 10)
+        .ok_or_else(|| bad(format!("{what}: {s:?} is not a decimal number")))?;
+    let m: BigUint = F::MODULUS.into();
+    if n >= m {
+        return Err(bad(format!("{what}: {s} is not below the field modulus")));
+    }
+    Ok(F::from(n))
+}
+
+fn parse_g1(v: &[String], what: &str) -> Result<G1Affine, Error> {
+    if v.len() != 3 || v[2] != "1" {
+        return Err(bad(format!("{what}: expected [x, y, \"1\"]")));
+    }
+    let p = G1Affine::new_unchecked(parse_base::<Fq>(&v[0], what)?, parse_base::<Fq>(&v[1], what)?);
+    if !p.is_on_curve() {
+        return Err(bad(format!("{what}: point is not on the BN254 G1 curve")));
+    }
+    if p.is_zero() {
+        return Err(bad(format!("{what}: point at infinity")));
+    }
+    Ok(p)
+}
+
+fn parse_g2(v: &[Vec<String>], what: &str) -> Result<G2Affine, Error> {
+    if v.len() != 3 || v.iter().any(|c| c.len() != 2) || v[2] != ["1", "0"] {
+        return Err(bad(format!(
+            "{what}: expected [[x0, x1], [y0, y1], [\"1\", \"0\"]]"
+        )));
+    }
+    let f = |c: &[String]| -> Result<Fq2, Error> {
+        Ok(Fq2::new(parse_base(&c[0], what)?, parse_base(&c[1], what)?))
+    };
+    let p = G2Affine::new_unchecked(f(&v[0])?, f(&v[1])?);
+    if !p.is_on_curve() {
+        return Err(bad(format!("{what}: point is not on the BN254 G2 curve")));
+    }
+    if !p.is_in_correct_subgroup_assuming_on_curve() {
+        return Err(bad(format!("{what}: point is not in the G2 subgroup")));
+    }
+    if p.is_zero() {
+        return Err(bad(format!("{what}: point at infinity")));
+    }
+    Ok(p)
+}
+
+/// Reads a snarkjs verifying key, with curve and subgroup checks.
+pub fn import_verifying_key(k: &SnarkjsVerifyingKey) -> Result<VerifyingKey<Bn254>, Error> {
+    if k.protocol != "groth16" || k.curve != "bn128" {
+        return Err(bad(format!(
+            "protocol {:?} on curve {:?}; zkvote reads groth16 on bn128",
+            k.protocol, k.curve
+        )));
+    }
+    if k.ic.len() != k.n_public + 1 {
+        return Err(bad(format!(
+            "nPublic is {} but IC has {} points",
+            k.n_public,
+            k.ic.len()
+        )));
+    }
+    Ok(VerifyingKey {
+        alpha_g1: parse_g1(&k.vk_alpha_1, "vk_alpha_1")?,
+        beta_g2: parse_g2(&k.vk_beta_2, "vk_beta_2")?,
+        gamma_g2: parse_g2(&k.vk_gamma_2, "vk_gamma_2")?,
+        delta_g2: parse_g2(&k.vk_delta_2, "vk_delta_2")?,
+        gamma_abc_g1: k
+            .ic
+            .iter()
+            .enumerate()
+            .map(|(i, p)| parse_g1(p, &format!("IC[{i}]")))
+            .collect::<Result<_, _>>()?,
+    })
+}
+
+/// Reads a snarkjs proof, with curve and subgroup checks.
+pub fn import_proof(p: &SnarkjsProof) -> Result<Proof<Bn254>, Error> {
+    if p.protocol != "groth16" || p.curve != "bn128" {
+        return Err(bad(format!(
+            "protocol {:?} on curve {:?}; zkvote reads groth16 on bn128",
+            p.protocol, p.curve
+        )));
+    }
+    Ok(Proof {
+        a: parse_g1(&p.pi_a, "pi_a")?,
+        b: parse_g2(&p.pi_b, "pi_b")?,
+        c: parse_g1(&p.pi_c, "pi_c")?,
+    })
+}
+
+/// Reads snarkjs public inputs.
+pub fn import_public(v: &[String]) -> Result<Vec<Fr>, Error> {
+    v.iter()
+        .enumerate()
+        .map(|(i, s)| parse_base::<Fr>(s, &format!("public[{i}]")))
+        .collect()
+}
+
+/// Encodes a proof as Ethereum call data for a snarkjs-style verifier's
+/// `verifyProof(uint[2] a, uint[2][2] b, uint[2] c, uint[n] input)`, in the text form
+/// `snarkjs zkey export soliditycalldata` prints (note the swapped G2 coordinates: the
+/// EVM precompile takes `x.c1` before `x.c0`).
+pub fn solidity_calldata(proof: &Proof<Bn254>, inputs: &[Fr]) -> String {
+    let h = |s: &str| -> String {
+        let n = BigUint::parse_bytes(s.as_bytes(), 10).unwrap_or_default();
+        format!("\"0x{:0>64}\"", n.to_str_radix(16))
+    };
+    let p = export_proof(proof);
+    let a = format!("[{},{}]", h(&p.pi_a[0]), h(&p.pi_a[1]));
+    let b = format!(
+        "[[{},{}],[{},{}]]",
+        h(&p.pi_b[0][1]),
+        h(&p.pi_b[0][0]),
+        h(&p.pi_b[1][1]),
+        h(&p.pi_b[1][0])
+    );
+    let c = format!("[{},{}]", h(&p.pi_c[0]), h(&p.pi_c[1]));
+    let inputs: Vec<String> = export_public(inputs).iter().map(|s| h(s)).collect();
+    format!("{a},{b},{c},[{}]", inputs.join(","))
+}
