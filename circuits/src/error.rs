@@ -38,6 +38,9 @@ pub enum Error {
         /// y coordinate, decimal.
         y: String,
     },
+    /// A secret scalar was not below the Baby Jubjub subgroup order `l`.
+    #[error("secret scalar {0} is not below the Baby Jubjub subgroup order")]
+    SecretOutOfRange(String),
     /// A census may not hold the same leaf twice.
     #[error("duplicate member {member} at positions {first} and {second}")]
     DuplicateMember {
