@@ -97,7 +97,8 @@ impl ConstraintSynthesizer<Fr> for BallotCircuit {
 
         // 1. Identity.
         let secret = FpVar::new_witness(cs.clone(), || {
-            wit.map(|w| w.secret).ok_or(SynthesisError::AssignmentMissing)
+            wit.map(|w| w.secret)
+                .ok_or(SynthesisError::AssignmentMissing)
         })?;
         let pk = derive_public_key_var(&secret)?;
         let commitment = hash2_var(&pk.x, &pk.y)?;
@@ -131,5 +132,52 @@ impl ConstraintSynthesizer<Fr> for BallotCircuit {
                 census_weight: &census_weight,
             },
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ark_relations::gr1cs::{ConstraintSystem, SynthesisMode};
+
+    /// Constraints of a shape, counted in setup mode (no values).
+    pub(crate) fn count(depth: usize, fields: usize, census: CensusKind) -> usize {
+        let cs = ConstraintSystem::<Fr>::new_ref();
+        cs.set_mode(SynthesisMode::Setup);
+        BallotCircuit::for_setup(BallotShape::new(depth, fields, census).unwrap())
+            .generate_constraints(cs.clone())
+            .unwrap();
+        cs.num_constraints()
+    }
+
+    /// Constraints of the default shape (depth 20, 8 fields, plain census): inside the
+    /// 8,192-row FFT domain with the public inputs.
+    pub const D20_F8_PLAIN: usize = 7128;
+
+    #[test]
+    fn constraint_counts_are_pinned_and_add_up() {
+        use crate::{
+            babyjubjub::constraints::DERIVE_PUBLIC_KEY_CONSTRAINTS as PK,
+            ballot::constraints::tests::{
+                RULES_CONSTRAINTS_F8_PLAIN as RULES_P, RULES_CONSTRAINTS_F8_WEIGHTED as RULES_W,
+            },
+            census::constraints::root_constraints,
+            poseidon::constraints::POSEIDON2_CONSTRAINTS as H,
+        };
+        // key + commitment + path + nullifier + rules + two equalities (root, nullifier)
+        let expected = |d: usize, weighted: bool| {
+            PK + H + root_constraints(d) + H + 2 + if weighted { H + RULES_W } else { RULES_P }
+        };
+        assert_eq!(count(20, 8, CensusKind::Plain), D20_F8_PLAIN);
+        assert_eq!(count(20, 8, CensusKind::Plain), expected(20, false));
+        assert_eq!(count(20, 8, CensusKind::Weighted), 7432);
+        assert_eq!(count(20, 8, CensusKind::Weighted), expected(20, true));
+        assert_eq!(count(10, 1, CensusKind::Plain), 4148);
+        assert_eq!(count(16, 8, CensusKind::Plain), 6152);
+        assert_eq!(count(32, 8, CensusKind::Plain), 10056);
+        let inputs = crate::ballot::public_inputs::BallotInstance::num_inputs(
+            &BallotShape::new(20, 8, CensusKind::Plain).unwrap(),
+        );
+        assert!(D20_F8_PLAIN + inputs + 1 <= 8192);
     }
 }

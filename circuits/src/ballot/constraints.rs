@@ -188,7 +188,7 @@ pub fn enforce_rules(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::ballot::{public_inputs::pack_votes, BallotRules};
     use ark_relations::gr1cs::ConstraintSystem;

@@ -16,7 +16,7 @@
 //! satisfied exactly when `check` accepts.
 
 #[cfg(feature = "r1cs")]
-// pub mod circuit; (enabled once the membership gadgets land)
+pub mod circuit;
 #[cfg(feature = "r1cs")]
 pub mod constraints;
 pub mod public_inputs;
