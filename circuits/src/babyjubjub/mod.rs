@@ -33,7 +33,7 @@ use std::sync::OnceLock;
 
 use ark_bn254::Fr;
 use ark_ec::{twisted_edwards::TECurveConfig, AffineRepr, CurveGroup};
-use ark_ff::{BigInteger, Field, MontFp, One, PrimeField, Zero};
+use ark_ff::{Field, MontFp, One, PrimeField, Zero};
 use num_bigint::BigUint;
 use taceo_ark_babyjubjub::{EdwardsAffine, EdwardsConfig, EdwardsProjective};
 
@@ -185,7 +185,9 @@ pub fn derive_public_key(secret: &Fr) -> Result<Point, Error> {
 }
 
 /// The little-endian bits of `secret`'s canonical integer, the first `n` of them.
+#[cfg(feature = "r1cs")]
 pub(crate) fn le_bits(secret: &Fr, n: usize) -> Vec<bool> {
+    use ark_ff::BigInteger;
     let mut bits = secret.into_bigint().to_bits_le();
     bits.resize(n.max(bits.len()), false);
     bits.truncate(n);
