@@ -17,4 +17,38 @@ pub enum Error {
     /// An exported identity decoded to the wrong number of bytes.
     #[error("identity private key must be 32 bytes, got {0}")]
     BadPrivateKeyLength(usize),
+    /// An error of the verifier side (key file headers, ballots).
+    #[error(transparent)]
+    Verifier(#[from] zkvote_verifier::Error),
+    /// Constraint synthesis or proving failed.
+    #[error("proving failed: {0}")]
+    Synthesis(String),
+    /// A key file that cannot be used.
+    #[error("{file}: {what}")]
+    KeyFile {
+        /// The file.
+        file: String,
+        /// What is wrong.
+        what: String,
+    },
+    /// A file that cannot be read.
+    #[error("{file}: {what}")]
+    Io {
+        /// The file.
+        file: String,
+        /// The operating system's message.
+        what: String,
+    },
+    /// The election definition is unusable (or does not fit the key).
+    #[error("election: {0}")]
+    Election(String),
+    /// The ballot breaks the election's rules.
+    #[error("{0}")]
+    Rules(String),
+    /// The member is not in the census (or the proof is not hers).
+    #[error("not in the census: {0}")]
+    NotInCensus(String),
+    /// Malformed input (members list, census file).
+    #[error("{0}")]
+    Input(String),
 }

@@ -1,11 +1,20 @@
 //! # zkvote-prover
 //!
-//! What a member runs on her own machine: her Semaphore v4 [`Identity`], and (later)
-//! witnesses, keys and proving.
+//! What members and organizers run on their own machines:
+//!
+//! | module | what |
+//! |---|---|
+//! | [`identity`] | Semaphore v4 identities |
+//! | [`census`] | the census file: members, weights, LeanIMT root and proofs |
+//! | [`keys`] | the single-party setup and proving-key files (digest-guarded fast loading) |
+//! | [`vote`] | proving ballots, one or many in parallel |
 #![deny(missing_docs)]
 
+pub mod census;
 mod error;
 pub mod identity;
+pub mod keys;
+pub mod vote;
 
 pub use error::Error;
 pub use identity::Identity;

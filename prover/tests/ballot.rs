@@ -1,0 +1,295 @@
+//! The ballot circuit end to end: proving, verification, and every way a ballot must
+//! fail. Small shapes keep it fast; the default shape is pinned separately.
+
+use ark_bn254::{Bn254, Fr};
+use ark_groth16::{prepare_verifying_key, Groth16};
+use ark_relations::gr1cs::{ConstraintSynthesizer, ConstraintSystem};
+use rand::SeedableRng;
+use rand_chacha::ChaCha20Rng;
+use zkvote_circuits::{
+    ballot::{
+        circuit::{BallotCircuit, BallotWitness},
+        public_inputs::BallotInstance,
+        BallotRules, BallotShape, CensusKind,
+    },
+    election::{CensusRef, Election},
+    nullifier::nullifier,
+};
+use zkvote_prover::{
+    census::{Census, Member},
+    identity::Identity,
+    keys::{constraint_count, proving_key_bytes, setup},
+    vote::{build_circuit, prove_ballot, prove_ballots, VoteRequest},
+};
+use zkvote_verifier::{
+    ballot::{verify_ballot, Ballot},
+    keys::{digest_hex, verifying_key_bytes},
+    tally::{tally, TallyInput},
+    Error,
+};
+
+struct World {
+    ids: Vec<Identity>,
+    census: Census,
+    shape: BallotShape,
+    pk: ark_groth16::ProvingKey<Bn254>,
+    vk: ark_groth16::VerifyingKey<Bn254>,
+}
+
+fn world(kind: CensusKind, seed: u64) -> World {
+    let mut rng = ChaCha20Rng::seed_from_u64(seed);
+    let ids: Vec<Identity> = (0..5).map(|_| Identity::random(&mut rng)).collect();
+    let members = ids
+        .iter()
+        .enumerate()
+        .map(|(i, id)| Member {
+            commitment: id.commitment(),
+            weight: if kind == CensusKind::Weighted {
+                10 + i as u64
+            } else {
+                1
+            },
+        })
+        .collect();
+    let census = Census::build(kind, members).unwrap();
+    let shape = BallotShape::new(4, 3, kind).unwrap();
+    let (pk, vk) = setup(shape, &mut rng).unwrap();
+    World {
+        ids,
+        census,
+        shape,
+        pk,
+        vk,
+    }
+}
+
+fn election(w: &World, title: &str, rules: BallotRules) -> Election {
+    Election::new(
+        title.into(),
+        (0..rules.num_fields).map(|i| format!("o{i}")).collect(),
+        "custom".into(),
+        rules,
+        CensusRef {
+            root: w.census.root(),
+            size: w.census.members().len() as u64,
+        },
+        w.shape,
+        digest_hex(&verifying_key_bytes(&w.shape, &w.vk)),
+        digest_hex(&proving_key_bytes(&w.shape, &w.pk)),
+    )
+    .unwrap()
+}
+
+fn request<'a>(
+    w: &'a World,
+    e: &'a Election,
+    who: usize,
+    votes: Vec<u32>,
+    weight: u64,
+) -> VoteRequest<'a> {
+    let (membership, census_weight) = w.census.proof_for(&w.ids[who].commitment()).unwrap();
+    VoteRequest {
+        election: e,
+        identity: &w.ids[who],
+        membership,
+        census_weight,
+        votes,
+        weight,
+    }
+}
+
+#[test]
+fn plain_ballots_prove_verify_and_tally() {
+    let w = world(CensusKind::Plain, 1);
+    let e = election(&w, "X", BallotRules::single(3));
+    let other = election(&w, "Y", BallotRules::single(3));
+    let pvk = prepare_verifying_key(&w.vk);
+    let mut rng = ChaCha20Rng::seed_from_u64(2);
+
+    let b0 = prove_ballot(&w.pk, &request(&w, &e, 0, vec![0, 1, 0], 1), &mut rng).unwrap();
+    verify_ballot(&e, &pvk, &b0).unwrap();
+    assert_eq!(b0.nullifier, nullifier(e.id, w.ids[0].secret_scalar()));
+
+    // A proof for election X is no ballot for election Y.
+    assert!(matches!(
+        verify_ballot(&other, &pvk, &b0),
+        Err(Error::WrongElection { .. })
+    ));
+    let mut moved = b0.clone();
+    moved.election_id = other.id;
+    assert!(verify_ballot(&other, &pvk, &moved).is_err());
+
+    // A changed vote, nullifier or weight is rejected.
+    let mut changed = b0.clone();
+    changed.votes = vec![1, 0, 0];
+    assert!(matches!(
+        verify_ballot(&e, &pvk, &changed),
+        Err(Error::InvalidProof)
+    ));
+    let mut changed = b0.clone();
+    changed.nullifier += Fr::from(1u64);
+    assert!(matches!(
+        verify_ballot(&e, &pvk, &changed),
+        Err(Error::InvalidProof)
+    ));
+    let mut changed = b0.clone();
+    changed.votes = vec![1, 1, 0];
+    assert!(matches!(
+        verify_ballot(&e, &pvk, &changed),
+        Err(Error::Rules(_))
+    ));
+
+    // A batch of ballots, a double vote, a re-randomised copy, a tampered one.
+    let reqs: Vec<_> = (1..5)
+        .map(|i| request(&w, &e, i, vec![(i % 2) as u32, 0, ((i + 1) % 2) as u32], 1))
+        .collect();
+    let mut ballots: Vec<Ballot> = prove_ballots(&w.pk, &reqs, &mut rng)
+        .into_iter()
+        .map(Result::unwrap)
+        .collect();
+    ballots.insert(0, b0.clone());
+    let again = prove_ballot(&w.pk, &request(&w, &e, 0, vec![0, 0, 1], 1), &mut rng).unwrap();
+    let proof = zkvote_verifier::decode_proof(&hex::decode(&b0.proof).unwrap()).unwrap();
+    let rerand = Groth16::<Bn254>::rerandomize_proof(&w.vk, &proof, &mut rng);
+    let mut copy = b0.clone();
+    copy.proof = hex::encode(zkvote_verifier::ballot::encode_proof(&rerand));
+    assert_ne!(copy.proof, b0.proof);
+    verify_ballot(&e, &pvk, &copy).unwrap();
+    let mut inputs: Vec<TallyInput> = ballots
+        .iter()
+        .enumerate()
+        .map(|(i, b)| TallyInput {
+            source: format!("b{i}"),
+            ballot: Ok(b.clone()),
+        })
+        .collect();
+    inputs.push(TallyInput {
+        source: "again".into(),
+        ballot: Ok(again),
+    });
+    inputs.push(TallyInput {
+        source: "copy".into(),
+        ballot: Ok(copy),
+    });
+    inputs.push(TallyInput {
+        source: "changed".into(),
+        ballot: Ok(changed),
+    });
+    inputs.push(TallyInput {
+        source: "garbage".into(),
+        ballot: Ballot::from_json("garbage", "{\"version\": 1}"),
+    });
+    let result = tally(&e, &pvk, inputs);
+    assert_eq!(result.counted.len(), 5);
+    assert_eq!(result.totals, vec![2, 1, 2]);
+    let reasons: Vec<(&str, &str)> = result
+        .rejected
+        .iter()
+        .map(|r| (r.source.as_str(), r.reason.as_str()))
+        .collect();
+    assert_eq!(reasons.len(), 4, "{reasons:?}");
+    assert!(reasons[0].0 == "again" && reasons[0].1.contains("duplicate"));
+    assert!(reasons[1].0 == "copy" && reasons[1].1.contains("duplicate"));
+    assert_eq!(reasons[2].0, "changed");
+    assert_eq!(reasons[3].0, "garbage");
+    assert_eq!(result.ballots.len(), 9);
+}
+
+#[test]
+fn weighted_quadratic_ballots() {
+    let w = world(CensusKind::Weighted, 3);
+    let e = election(&w, "Q", BallotRules::quadratic_weighted(3));
+    let pvk = prepare_verifying_key(&w.vk);
+    let mut rng = ChaCha20Rng::seed_from_u64(4);
+    // Member 2 has weight 12: 2² + 2² + 2² = 12 ≤ w = 12.
+    let b = prove_ballot(&w.pk, &request(&w, &e, 2, vec![2, 2, 2], 12), &mut rng).unwrap();
+    verify_ballot(&e, &pvk, &b).unwrap();
+    // Spending less than the census weight hides it: w = 11 < 12 is fine for Σ = 9.
+    let b = prove_ballot(&w.pk, &request(&w, &e, 2, vec![1, 2, 2], 11), &mut rng).unwrap();
+    verify_ballot(&e, &pvk, &b).unwrap();
+    // Claiming more weight than the census gives is refused before proving …
+    assert!(prove_ballot(&w.pk, &request(&w, &e, 2, vec![2, 2, 2], 13), &mut rng).is_err());
+    // … and unprovable if forced into the circuit.
+    let req = request(&w, &e, 2, vec![2, 2, 2], 12);
+    let (mut circuit, _) = build_circuit(&req).unwrap();
+    circuit.instance.as_mut().unwrap().weight = 13;
+    let cs = ConstraintSystem::<Fr>::new_ref();
+    circuit.generate_constraints(cs.clone()).unwrap();
+    assert!(!cs.is_satisfied().unwrap());
+}
+
+/// Builds a satisfied circuit for member 0, then breaks one part of the witness or
+/// statement at a time: each must leave the system unsatisfied.
+#[test]
+fn tampered_witnesses_are_unsatisfied() {
+    let w = world(CensusKind::Plain, 5);
+    let e = election(&w, "T", BallotRules::ranked(3));
+    let req = request(&w, &e, 1, vec![3, 1, 2], 1);
+    let (good, _) = build_circuit(&req).unwrap();
+    let check = |c: BallotCircuit| {
+        let cs = ConstraintSystem::<Fr>::new_ref();
+        c.generate_constraints(cs.clone()).unwrap();
+        cs.is_satisfied().unwrap()
+    };
+    assert!(check(good.clone()));
+    type Tamper = Box<dyn Fn(&mut BallotInstance, &mut BallotWitness)>;
+    let cases: Vec<(&str, Tamper)> = vec![
+        ("secret", Box::new(|_, w| w.secret += Fr::from(1u64))),
+        (
+            "sibling",
+            Box::new(|_, w| w.path.siblings[0] += Fr::from(1u64)),
+        ),
+        ("index", Box::new(|_, w| w.path.index ^= 1)),
+        ("root", Box::new(|i, _| i.census_root += Fr::from(1u64))),
+        ("nullifier", Box::new(|i, _| i.nullifier += Fr::from(1u64))),
+        ("scope", Box::new(|i, _| i.election_id += Fr::from(1u64))),
+        ("unique", Box::new(|i, _| i.votes = vec![1, 1, 2])),
+        ("range", Box::new(|i, _| i.votes = vec![4, 1, 2])),
+        ("total", Box::new(|i, _| i.votes = vec![3, 1, 3])),
+        ("weight", Box::new(|i, _| i.weight = 2)),
+    ];
+    for (name, tamper) in cases {
+        let mut c = good.clone();
+        tamper(c.instance.as_mut().unwrap(), c.witness.as_mut().unwrap());
+        assert!(!check(c), "tampered {name} still satisfies the circuit");
+    }
+}
+
+/// The verifying key of a fixed-seed setup and a ballot saved when this test was
+/// written: any change to the circuit, the setup or the encodings shows here, and old
+/// ballots must keep verifying. Regenerate with `ZKVOTE_REGENERATE=1` only for a
+/// deliberate, versioned change of the statement.
+#[test]
+fn verifying_key_digest_and_saved_ballot_are_pinned() {
+    let w = world(CensusKind::Plain, 2026);
+    let vk_digest = digest_hex(&verifying_key_bytes(&w.shape, &w.vk));
+    let data = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data");
+    let (election_path, ballot_path) = (
+        data.join("saved-election.json"),
+        data.join("saved-ballot.json"),
+    );
+    if std::env::var_os("ZKVOTE_REGENERATE").is_some() {
+        let e = election(&w, "pinned", BallotRules::ranked(3));
+        let b = prove_ballot(
+            &w.pk,
+            &request(&w, &e, 3, vec![2, 3, 1], 1),
+            &mut ChaCha20Rng::seed_from_u64(7),
+        )
+        .unwrap();
+        std::fs::create_dir_all(&data).unwrap();
+        std::fs::write(&election_path, serde_json::to_string_pretty(&e).unwrap()).unwrap();
+        std::fs::write(&ballot_path, serde_json::to_string_pretty(&b).unwrap()).unwrap();
+        eprintln!("regenerated; vk digest {vk_digest}");
+    }
+    assert_eq!(vk_digest, PINNED_VK_DIGEST);
+    let e: Election =
+        serde_json::from_str(&std::fs::read_to_string(&election_path).unwrap()).unwrap();
+    let b: Ballot = serde_json::from_str(&std::fs::read_to_string(&ballot_path).unwrap()).unwrap();
+    e.validate().unwrap();
+    assert_eq!(e.verifying_key_digest, vk_digest);
+    verify_ballot(&e, &prepare_verifying_key(&w.vk), &b).unwrap();
+}
+
+/// SHA-256 of the verifying key file of shape (depth 4, 3 fields, plain) from the
+/// ChaCha20 seed 2026.
+const PINNED_VK_DIGEST: &str = "516c035f081ccf41cf9aeba1dac11eaaf91efbea7f03850e13cf8f8e10e76afa";
