@@ -107,3 +107,44 @@ where
         .reduce(Fq12::one, |a, b| a * b);
     MillerLoopOutput(f)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ark_bn254::{Fr, G2Affine};
+    use ark_ec::pairing::Pairing;
+    use ark_ec::CurveGroup;
+    use ark_std::UniformRand;
+    use rand::SeedableRng;
+
+    /// Same `Fq12` as `ark_ec`'s multi-Miller loop, for any thread count and any number of
+    /// pairs (including pairs at infinity).
+    #[test]
+    fn matches_ark_ec_multi_miller_loop() {
+        let mut rng = rand::rngs::StdRng::seed_from_u64(1);
+        for n in [0usize, 1, 3, 9, 40] {
+            let mut ps: Vec<G1Affine> = (0..n)
+                .map(|_| (G1Affine::generator() * Fr::rand(&mut rng)).into_affine())
+                .collect();
+            let mut qs: Vec<G2Affine> = (0..n)
+                .map(|_| (G2Affine::generator() * Fr::rand(&mut rng)).into_affine())
+                .collect();
+            if n > 2 {
+                ps[1] = G1Affine::zero();
+                qs[2] = G2Affine::zero();
+            }
+            let want = Bn254::multi_miller_loop(ps.clone(), qs.clone()).0;
+            let prepared: Vec<G2Prepared<Config>> = qs.iter().map(|q| (*q).into()).collect();
+            assert!(prepared.iter().all(is_well_formed));
+            let pairs: Vec<_> = ps.iter().zip(&prepared).collect();
+            for threads in [1, 2, 3] {
+                let got = rayon::ThreadPoolBuilder::new()
+                    .num_threads(threads)
+                    .build()
+                    .unwrap()
+                    .install(|| multi_miller_loop(&pairs, |(p, q)| (*p, *q)).0);
+                assert_eq!(got, want, "n={n} threads={threads}");
+            }
+        }
+    }
+}
