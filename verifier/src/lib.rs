@@ -11,7 +11,7 @@
 pub mod decode;
 pub mod error;
 pub mod groth16;
-mod pairing;
+pub mod pairing;
 pub mod transcript;
 
 pub use decode::{

@@ -74,7 +74,7 @@ fn chunk_loop(pairs: &[(&G1Affine, &G2Prepared<Config>)]) -> Fq12 {
 
 /// Number of line coefficients of a prepared, finite G2 point: one doubling per loop step,
 /// one addition per non-zero digit, two Frobenius additions.
-pub(crate) fn prepared_len() -> usize {
+pub fn prepared_len() -> usize {
     let ate = <Config as BnConfig>::ATE_LOOP_COUNT;
     let steps = ate.len() - 1;
     steps + ate[..steps].iter().filter(|&&d| d != 0).count() + 2
@@ -82,14 +82,14 @@ pub(crate) fn prepared_len() -> usize {
 
 /// Whether `q` is the prepared point at infinity or has exactly [`prepared_len`]
 /// coefficients, so that [`multi_miller_loop`] cannot index out of bounds.
-pub(crate) fn is_well_formed(q: &G2Prepared<Config>) -> bool {
+pub fn is_well_formed(q: &G2Prepared<Config>) -> bool {
     q.is_zero() || q.ell_coeffs.len() == prepared_len()
 }
 
 /// `∏ MillerLoop(P_i, Q_i)` over `items`, with `pair` giving each item's points. Pairs
 /// with a point at infinity contribute 1, as in `ark_ec`. Every `Q_i` must satisfy
 /// [`is_well_formed`] (those prepared by `G2Prepared::from` do).
-pub(crate) fn multi_miller_loop<T, F>(items: &[T], pair: F) -> MillerLoopOutput<Bn254>
+pub fn multi_miller_loop<T, F>(items: &[T], pair: F) -> MillerLoopOutput<Bn254>
 where
     T: Sync,
     F: Fn(&T) -> (&G1Affine, &G2Prepared<Config>) + Sync,
