@@ -14,7 +14,8 @@
 //! see the `decode` group of `benches/benches/batch_verify.rs` for the measured costs.
 //! Ballots should therefore carry the uncompressed encoding (128 bytes more per proof).
 //!
-//! Neither decoder panics: every malformed input is an [`Error`] naming the element and the
+//! Both decoders accept only canonical encodings (one proof, one byte string) and neither
+//! panics: every malformed input is an [`Error`] naming the element and the
 //! problem.
 
 use ark_bn254::{Bn254, G1Affine, G2Affine};
@@ -37,7 +38,7 @@ const G2_COMPRESSED: usize = 64;
 /// Decodes and fully validates a proof in the recommended uncompressed layout
 /// (`A ‖ B ‖ C`, [`PROOF_UNCOMPRESSED_LEN`] bytes, as `Proof::serialize_uncompressed`).
 ///
-/// Checks, in order, for `A`, `B`, `C`: encoding, not the identity, on the curve, and for
+/// Checks, in order, for `A`, `B`, `C`: encoding (canonical), not the identity, on the curve, and for
 /// `B` in the prime-order subgroup.
 pub fn decode_proof(bytes: &[u8]) -> Result<Proof<Bn254>, Error> {
     decode_with(bytes, Compress::No)
@@ -125,18 +126,33 @@ fn decode_with(bytes: &[u8], compress: Compress) -> Result<Proof<Bn254>, Error> 
     let (a_bytes, rest) = bytes.split_at(g1);
     let (b_bytes, c_bytes) = rest.split_at(g2);
 
-    let a = G1Affine::deserialize_with_mode(a_bytes, compress, Validate::No)
-        .map_err(|_| invalid(ProofElement::A, PointProblem::Encoding))?;
+    let a: G1Affine = decode_point(a_bytes, compress, ProofElement::A)?;
     check_g1(&a, ProofElement::A)?;
-    let b = G2Affine::deserialize_with_mode(b_bytes, compress, Validate::No)
-        .map_err(|_| invalid(ProofElement::B, PointProblem::Encoding))?;
+    let b: G2Affine = decode_point(b_bytes, compress, ProofElement::B)?;
     check_g2_on_curve(&b)?;
-    let c = G1Affine::deserialize_with_mode(c_bytes, compress, Validate::No)
-        .map_err(|_| invalid(ProofElement::C, PointProblem::Encoding))?;
+    let c: G1Affine = decode_point(c_bytes, compress, ProofElement::C)?;
     check_g1(&c, ProofElement::C)?;
     // Last, as it is by far the most expensive check.
     check_b_subgroup(&b)?;
     Ok(Proof { a, b, c })
+}
+
+/// Decodes one point without the curve checks, and insists on the canonical encoding
+/// (ark-serialize ignores the sign flag of uncompressed points, which would give one
+/// proof several encodings).
+fn decode_point<P>(bytes: &[u8], compress: Compress, element: ProofElement) -> Result<P, Error>
+where
+    P: CanonicalDeserialize + CanonicalSerialize,
+{
+    let p = P::deserialize_with_mode(bytes, compress, Validate::No)
+        .map_err(|_| invalid(element, PointProblem::Encoding))?;
+    let mut again = Vec::with_capacity(bytes.len());
+    p.serialize_with_mode(&mut again, compress)
+        .map_err(|_| invalid(element, PointProblem::Encoding))?;
+    if again != bytes {
+        return Err(invalid(element, PointProblem::NonCanonical));
+    }
+    Ok(p)
 }
 
 fn encode_with(proof: &Proof<Bn254>, compress: Compress) -> Result<Vec<u8>, Error> {

@@ -32,6 +32,10 @@ pub enum PointProblem {
     /// modulus, the flag bits are not a valid combination, or (compressed encoding only)
     /// no curve point has this `x`.
     Encoding,
+    /// The bytes decode to a point whose canonical encoding is different (for instance an
+    /// uncompressed point with the unused sign flag set). Rejected so that every proof
+    /// has exactly one encoding.
+    NonCanonical,
     /// The coordinates do not satisfy the curve equation `y² = x³ + b`.
     NotOnCurve,
     /// The point is on the curve but outside the prime-order subgroup (only possible
@@ -46,6 +50,7 @@ impl fmt::Display for PointProblem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
             Self::Encoding => "not a valid point encoding (coordinate out of range or bad flags)",
+            Self::NonCanonical => "not canonically encoded",
             Self::NotOnCurve => "not on the BN254 curve",
             Self::NotInSubgroup => "not in the prime-order subgroup",
             Self::Identity => "the point at infinity",

@@ -32,7 +32,7 @@ use ark_bn254::{Bn254, Config, Fr, G1Affine, G1Projective};
 use ark_ec::bn::G2Prepared;
 use ark_ec::pairing::{Pairing, PairingOutput};
 use ark_ec::{AdditiveGroup, AffineRepr, CurveGroup, VariableBaseMSM};
-use ark_ff::{BigInteger, PrimeField, Zero};
+use ark_ff::{PrimeField, Zero};
 use ark_groth16::{PreparedVerifyingKey, Proof};
 use merlin::Transcript;
 use rayon::prelude::*;
@@ -315,13 +315,15 @@ impl<'a> Batch<'a> {
 }
 
 /// `r·P` for `r < 2^128` (the batch challenges): 128 doublings instead of 254.
-fn mul_u128(p: &G1Affine, r: &Fr) -> G1Projective {
+/// Only the low 128 bits of `r` are used.
+pub fn mul_u128(p: &G1Affine, r: &Fr) -> G1Projective {
     let limbs = r.into_bigint();
     p.mul_bigint(&limbs.as_ref()[..2])
 }
 
 /// `Σ r_i·P_i` for `r_i < 2^128`, as two 64-bit MSMs: `Σ lo_i·P_i + 2^64·Σ hi_i·P_i`.
-fn msm_u128(bases: &[G1Affine], scalars: &[Fr]) -> G1Projective {
+/// Only the low 128 bits of each `r_i` are used; extra bases or scalars are ignored.
+pub fn msm_u128(bases: &[G1Affine], scalars: &[Fr]) -> G1Projective {
     let (lo, hi): (Vec<u64>, Vec<u64>) = scalars
         .iter()
         .map(|r| {
@@ -329,7 +331,6 @@ fn msm_u128(bases: &[G1Affine], scalars: &[Fr]) -> G1Projective {
             (b.as_ref()[0], b.as_ref()[1])
         })
         .unzip();
-    debug_assert!(scalars.iter().all(|r| r.into_bigint().num_bits() <= 128));
     let (lo, mut hi) = rayon::join(
         || G1Projective::msm_u64(bases, &lo),
         || G1Projective::msm_u64(bases, &hi),

@@ -17,7 +17,7 @@ pub mod decode;
 pub mod error;
 pub mod groth16;
 pub mod keys;
-mod pairing;
+pub mod pairing;
 pub mod snarkjs;
 pub mod tally;
 pub mod transcript;

@@ -74,7 +74,7 @@ fn chunk_loop(pairs: &[(&G1Affine, &G2Prepared<Config>)]) -> Fq12 {
 
 /// Number of line coefficients of a prepared, finite G2 point: one doubling per loop step,
 /// one addition per non-zero digit, two Frobenius additions.
-pub(crate) fn prepared_len() -> usize {
+pub fn prepared_len() -> usize {
     let ate = <Config as BnConfig>::ATE_LOOP_COUNT;
     let steps = ate.len() - 1;
     steps + ate[..steps].iter().filter(|&&d| d != 0).count() + 2
@@ -82,14 +82,14 @@ pub(crate) fn prepared_len() -> usize {
 
 /// Whether `q` is the prepared point at infinity or has exactly [`prepared_len`]
 /// coefficients, so that [`multi_miller_loop`] cannot index out of bounds.
-pub(crate) fn is_well_formed(q: &G2Prepared<Config>) -> bool {
+pub fn is_well_formed(q: &G2Prepared<Config>) -> bool {
     q.is_zero() || q.ell_coeffs.len() == prepared_len()
 }
 
 /// `∏ MillerLoop(P_i, Q_i)` over `items`, with `pair` giving each item's points. Pairs
 /// with a point at infinity contribute 1, as in `ark_ec`. Every `Q_i` must satisfy
 /// [`is_well_formed`] (those prepared by `G2Prepared::from` do).
-pub(crate) fn multi_miller_loop<T, F>(items: &[T], pair: F) -> MillerLoopOutput<Bn254>
+pub fn multi_miller_loop<T, F>(items: &[T], pair: F) -> MillerLoopOutput<Bn254>
 where
     T: Sync,
     F: Fn(&T) -> (&G1Affine, &G2Prepared<Config>) + Sync,
@@ -106,4 +106,45 @@ where
         .map(chunk_loop)
         .reduce(Fq12::one, |a, b| a * b);
     MillerLoopOutput(f)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ark_bn254::{Fr, G2Affine};
+    use ark_ec::pairing::Pairing;
+    use ark_ec::CurveGroup;
+    use ark_std::UniformRand;
+    use rand::SeedableRng;
+
+    /// Same `Fq12` as `ark_ec`'s multi-Miller loop, for any thread count and any number of
+    /// pairs (including pairs at infinity).
+    #[test]
+    fn matches_ark_ec_multi_miller_loop() {
+        let mut rng = rand::rngs::StdRng::seed_from_u64(1);
+        for n in [0usize, 1, 3, 9, 40] {
+            let mut ps: Vec<G1Affine> = (0..n)
+                .map(|_| (G1Affine::generator() * Fr::rand(&mut rng)).into_affine())
+                .collect();
+            let mut qs: Vec<G2Affine> = (0..n)
+                .map(|_| (G2Affine::generator() * Fr::rand(&mut rng)).into_affine())
+                .collect();
+            if n > 2 {
+                ps[1] = G1Affine::zero();
+                qs[2] = G2Affine::zero();
+            }
+            let want = Bn254::multi_miller_loop(ps.clone(), qs.clone()).0;
+            let prepared: Vec<G2Prepared<Config>> = qs.iter().map(|q| (*q).into()).collect();
+            assert!(prepared.iter().all(is_well_formed));
+            let pairs: Vec<_> = ps.iter().zip(&prepared).collect();
+            for threads in [1, 2, 3] {
+                let got = rayon::ThreadPoolBuilder::new()
+                    .num_threads(threads)
+                    .build()
+                    .unwrap()
+                    .install(|| multi_miller_loop(&pairs, |(p, q)| (*p, *q)).0);
+                assert_eq!(got, want, "n={n} threads={threads}");
+            }
+        }
+    }
 }

@@ -1,0 +1,257 @@
+//! Groth16 verification over BN254: single, batched, the parts of a batch, and decoding.
+//!
+//! The statement is a small test circuit with 20 public inputs (338 constraints); the cost
+//! of verification depends only on the number of public inputs, not on the circuit.
+//! Volume comes from re-randomising 8 honest proofs of 8 statements (seeded).
+//!
+//! `cargo bench -p zkvote-benches --bench batch_verify`
+
+use ark_bn254::{Bn254, Config, Fq12, Fr, G1Affine, G1Projective};
+use ark_ec::bn::G2Prepared;
+use ark_ec::pairing::{MillerLoopOutput, Pairing};
+use ark_ec::CurveGroup;
+use ark_groth16::{Groth16, PreparedVerifyingKey, Proof};
+use ark_r1cs_std::alloc::AllocVar;
+use ark_r1cs_std::eq::EqGadget;
+use ark_r1cs_std::fields::{fp::FpVar, FieldVar};
+use ark_relations::gr1cs::{ConstraintSynthesizer, ConstraintSystemRef, SynthesisError};
+use ark_snark::SNARK;
+use ark_std::UniformRand;
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use merlin::Transcript;
+use rand_chacha::rand_core::SeedableRng;
+use rand_chacha::ChaCha20Rng;
+use rayon::prelude::*;
+use zkvote_verifier::groth16::{msm_u128, mul_u128};
+use zkvote_verifier::pairing::multi_miller_loop;
+use zkvote_verifier::transcript::labels;
+use zkvote_verifier::{
+    batch_verify, decode_proof, decode_proof_compressed, encode_proof, encode_proof_compressed,
+    verify_one, vk_digest, BatchTranscript,
+};
+
+const NUM_SECRETS: usize = 19;
+const NUM_INPUTS: usize = NUM_SECRETS + 1;
+const CHAIN: u64 = 300;
+
+/// Public `x_j = a_j³ + a_j` (j < 19) and `x_19 = t_300`, `t_0 = a_0`, `t_{k+1} = t_k² + k`.
+#[derive(Clone)]
+struct TestCircuit {
+    secrets: Vec<Fr>,
+}
+
+impl TestCircuit {
+    fn public_inputs(&self) -> Vec<Fr> {
+        let mut x: Vec<Fr> = self.secrets.iter().map(|a| a * a * a + a).collect();
+        let mut t = self.secrets[0];
+        for k in 0..CHAIN {
+            t = t * t + Fr::from(k);
+        }
+        x.push(t);
+        x
+    }
+}
+
+impl ConstraintSynthesizer<Fr> for TestCircuit {
+    fn generate_constraints(self, cs: ConstraintSystemRef<Fr>) -> Result<(), SynthesisError> {
+        let x = self.public_inputs();
+        let xs = x
+            .iter()
+            .map(|v| FpVar::new_input(cs.clone(), || Ok(*v)))
+            .collect::<Result<Vec<_>, _>>()?;
+        let a = self
+            .secrets
+            .iter()
+            .map(|v| FpVar::new_witness(cs.clone(), || Ok(*v)))
+            .collect::<Result<Vec<_>, _>>()?;
+        for (aj, xj) in a.iter().zip(&xs) {
+            (aj * aj * aj + aj).enforce_equal(xj)?;
+        }
+        let mut t = a[0].clone();
+        for k in 0..CHAIN {
+            t = &t * &t + FpVar::constant(Fr::from(k));
+        }
+        t.enforce_equal(&xs[NUM_SECRETS])
+    }
+}
+
+type Item = (Proof<Bn254>, Vec<Fr>);
+
+struct Setup {
+    pvk: PreparedVerifyingKey<Bn254>,
+    items: Vec<Item>,
+}
+
+fn setup(n: usize) -> Setup {
+    let mut rng = ChaCha20Rng::seed_from_u64(2024);
+    let blank = TestCircuit {
+        secrets: vec![Fr::from(1u64); NUM_SECRETS],
+    };
+    let (pk, vk) = Groth16::<Bn254>::circuit_specific_setup(blank, &mut rng).unwrap();
+    let pvk = Groth16::<Bn254>::process_vk(&vk).unwrap();
+    let statements: Vec<Item> = (0..8)
+        .map(|_| {
+            let c = TestCircuit {
+                secrets: (0..NUM_SECRETS).map(|_| Fr::rand(&mut rng)).collect(),
+            };
+            let x = c.public_inputs();
+            (Groth16::<Bn254>::prove(&pk, c, &mut rng).unwrap(), x)
+        })
+        .collect();
+    let seeds: Vec<u64> = (0..n as u64).collect();
+    let items = seeds
+        .par_iter()
+        .map(|&i| {
+            let mut rng = ChaCha20Rng::seed_from_u64(i);
+            let (p, x) = &statements[i as usize % statements.len()];
+            (
+                Groth16::<Bn254>::rerandomize_proof(&vk, p, &mut rng),
+                x.clone(),
+            )
+        })
+        .collect();
+    Setup { pvk, items }
+}
+
+fn challenges(pvk: &PreparedVerifyingKey<Bn254>, items: &[Item]) -> Vec<Fr> {
+    let mut t = Transcript::new(labels::PROTOCOL);
+    t.domain_sep(items.len() as u64);
+    t.append_vk_digest(&vk_digest(&pvk.vk).unwrap());
+    for (p, x) in items {
+        t.append_proof(p).unwrap();
+        t.append_public_inputs(x);
+    }
+    items
+        .iter()
+        .map(|_| t.challenge_scalar(labels::BATCH_CHALLENGE))
+        .collect()
+}
+
+fn bench(c: &mut Criterion) {
+    let big = setup(10_000);
+    let pvk = &big.pvk;
+
+    let mut g = c.benchmark_group("verify");
+    g.throughput(Throughput::Elements(1));
+    let (p, x) = &big.items[0];
+    g.bench_function(BenchmarkId::new("single", NUM_INPUTS), |b| {
+        b.iter(|| verify_one(pvk, p, x))
+    });
+    g.finish();
+
+    let mut g = c.benchmark_group("batch_verify");
+    g.sample_size(10);
+    for n in [1_000usize, 10_000] {
+        let items = &big.items[..n];
+        assert!(batch_verify(pvk, items).iter().all(Result::is_ok));
+        g.throughput(Throughput::Elements(n as u64));
+        g.bench_function(BenchmarkId::new("valid", n), |b| {
+            b.iter(|| batch_verify(pvk, items))
+        });
+    }
+    // One bad proof in 1,000: the cost of bisection (about 2·log2(n) sub-batch checks).
+    let mut one_bad = big.items[..1_000].to_vec();
+    one_bad[500].1.swap(0, 1);
+    g.throughput(Throughput::Elements(1_000));
+    g.bench_function(BenchmarkId::new("one_bad", 1_000), |b| {
+        b.iter(|| batch_verify(pvk, &one_bad))
+    });
+    g.finish();
+
+    // The parts of a 1,000-proof batch, each as the batch computes it.
+    let n = 1_000;
+    let items = &big.items[..n];
+    let r = challenges(pvk, items);
+    let prepared: Vec<G2Prepared<Config>> = items.par_iter().map(|(p, _)| p.b.into()).collect();
+    let ra: Vec<G1Projective> = items
+        .par_iter()
+        .zip(&r)
+        .map(|((p, _), r)| mul_u128(&p.a, r))
+        .collect();
+    let ra = G1Projective::normalize_batch(&ra);
+    let cs: Vec<G1Affine> = items.iter().map(|(p, _)| p.c).collect();
+    let pairs: Vec<(&G1Affine, &G2Prepared<Config>)> = ra.iter().zip(&prepared).collect();
+    let ml = multi_miller_loop(&pairs, |(p, q)| (*p, *q));
+    let mut g = c.benchmark_group("batch_parts");
+    g.sample_size(10);
+    g.throughput(Throughput::Elements(n as u64));
+    g.bench_function(BenchmarkId::new("transcript", n), |b| {
+        b.iter(|| challenges(pvk, items))
+    });
+    g.bench_function(BenchmarkId::new("prepare_b", n), |b| {
+        b.iter(|| {
+            items
+                .par_iter()
+                .map(|(p, _)| G2Prepared::<Config>::from(p.b))
+                .collect::<Vec<_>>()
+        })
+    });
+    g.bench_function(BenchmarkId::new("r_times_a", n), |b| {
+        b.iter(|| {
+            let v: Vec<G1Projective> = items
+                .par_iter()
+                .zip(&r)
+                .map(|((p, _), r)| mul_u128(&p.a, r))
+                .collect();
+            G1Projective::normalize_batch(&v)
+        })
+    });
+    g.bench_function(BenchmarkId::new("miller_loop", n), |b| {
+        b.iter(|| multi_miller_loop(&pairs, |(p, q)| (*p, *q)))
+    });
+    g.bench_function(BenchmarkId::new("msm_c_u128", n), |b| {
+        b.iter(|| msm_u128(&cs, &r))
+    });
+    g.bench_function(BenchmarkId::new("msm_c_full_width", n), |b| {
+        use ark_ec::VariableBaseMSM;
+        b.iter(|| G1Projective::msm_unchecked(&cs, &r))
+    });
+    g.bench_function(BenchmarkId::new("input_weights", n), |b| {
+        b.iter(|| {
+            items
+                .par_iter()
+                .zip(&r)
+                .fold(
+                    || vec![Fr::from(0u64); NUM_INPUTS],
+                    |mut w, ((_, x), r)| {
+                        for (wj, xj) in w.iter_mut().zip(x) {
+                            *wj += *r * xj;
+                        }
+                        w
+                    },
+                )
+                .reduce(
+                    || vec![Fr::from(0u64); NUM_INPUTS],
+                    |mut a, b| {
+                        a.iter_mut().zip(&b).for_each(|(a, b)| *a += b);
+                        a
+                    },
+                )
+        })
+    });
+    g.finish();
+
+    let mut g = c.benchmark_group("pairing_fixed");
+    g.bench_function("final_exponentiation", |b| {
+        b.iter(|| Bn254::final_exponentiation(MillerLoopOutput::<Bn254>(ml.0)))
+    });
+    g.bench_function("fq12_mul", |b| {
+        let f: Fq12 = ml.0;
+        b.iter(|| f * f)
+    });
+    g.finish();
+
+    let mut g = c.benchmark_group("decode");
+    g.throughput(Throughput::Elements(1));
+    let proof = &big.items[0].0;
+    let unc = encode_proof(proof).unwrap();
+    let cmp = encode_proof_compressed(proof).unwrap();
+    g.bench_function("uncompressed_validated", |b| b.iter(|| decode_proof(&unc)));
+    g.bench_function("compressed_validated", |b| {
+        b.iter(|| decode_proof_compressed(&cmp))
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
