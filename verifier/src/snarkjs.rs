@@ -141,7 +141,10 @@ fn parse_g1(v: &[String], what: &str) -> Result<G1Affine, Error> {
     if v.len() != 3 || v[2] != "1" {
         return Err(bad(format!("{what}: expected [x, y, \"1\"]")));
     }
-    let p = G1Affine::new_unchecked(parse_base::<Fq>(&v[0], what)?, parse_base::<Fq>(&v[1], what)?);
+    let p = G1Affine::new_unchecked(
+        parse_base::<Fq>(&v[0], what)?,
+        parse_base::<Fq>(&v[1], what)?,
+    );
     if !p.is_on_curve() {
         return Err(bad(format!("{what}: point is not on the BN254 G1 curve")));
     }

@@ -1,0 +1,330 @@
+//! The command line, in one place: clap derive types whose doc comments are the help.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// zkvote: private, publicly verifiable voting for groups (Groth16 on BN254,
+/// Semaphore v4 identities and groups).
+///
+/// Exit codes: 0 success, 1 a ballot or check was rejected, 2 usage or input error.
+#[derive(Debug, Parser)]
+#[command(name = "zkvote", version, propagate_version = true)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create, import or show a Semaphore v4 identity.
+    #[command(subcommand)]
+    Identity(IdentityCmd),
+    /// Build and query a census (a LeanIMT of identity commitments).
+    #[command(subcommand)]
+    Census(CensusCmd),
+    /// Define elections.
+    #[command(subcommand)]
+    Election(ElectionCmd),
+    /// Generate the proving and verifying keys of a circuit shape (single-party setup).
+    ///
+    /// Example: zkvote setup --depth 20 --fields 8 --out keys
+    Setup(SetupArgs),
+    /// Prove a ballot.
+    ///
+    /// Example: zkvote vote --identity alice.json --census census.json --election election.json --choice 1 --out ballot.json
+    Vote(VoteArgs),
+    /// Verify ballots: exit 0 when all are valid, 1 when any is rejected.
+    ///
+    /// Example: zkvote verify --election election.json ballot1.json ballot2.json
+    Verify(VerifyArgs),
+    /// Verify a ballot box and count it: every ballot counted or rejected with its reason.
+    ///
+    /// Example: zkvote tally --election election.json --box ballots/ --json --out tally.json
+    Tally(TallyArgs),
+    /// Run a whole election on this machine: identities, census, setup, parallel
+    /// proving, batch verification and the tally.
+    ///
+    /// Example: zkvote demo --members 100 --voters 12
+    Demo(DemoArgs),
+    /// Print the headline figures: constraints, proving, verification, batch
+    /// verification and census build.
+    ///
+    /// Example: zkvote bench --depth 10 --depth 20
+    Bench(BenchArgs),
+}
+
+/// Identity commands.
+#[derive(Debug, Subcommand)]
+pub enum IdentityCmd {
+    /// Create a new random identity.
+    ///
+    /// Example: zkvote identity new --out alice.json
+    New {
+        /// Write the identity here (default: print it).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Import a Semaphore identity from its exported private key (base64).
+    ///
+    /// Example: zkvote identity import --private-key WFKssSwQErLem/uSuKHC7SWsR7EljxtugtE6fIzlqqo= --out alice.json
+    Import {
+        /// The private key as exported by @semaphore-protocol/identity (`identity.export()`).
+        #[arg(long)]
+        private_key: String,
+        /// Write the identity here (default: print it).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Show an identity's commitment and public key.
+    ///
+    /// Example: zkvote identity show alice.json
+    Show {
+        /// The identity file.
+        file: PathBuf,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// Census commands.
+#[derive(Debug, Subcommand)]
+pub enum CensusCmd {
+    /// Build a census from a members file (one commitment per line, or `commitment,weight`).
+    ///
+    /// Example: zkvote census build --members members.txt --out census.json
+    Build {
+        /// The members file.
+        #[arg(long)]
+        members: PathBuf,
+        /// Where to write the census.
+        #[arg(long)]
+        out: PathBuf,
+        /// A weighted census (every line `commitment,weight`).
+        #[arg(long)]
+        weighted: bool,
+    },
+    /// Add a member to a census file (in place).
+    ///
+    /// Example: zkvote census add census.json 1234…
+    Add {
+        /// The census file.
+        census: PathBuf,
+        /// The member's identity commitment (decimal).
+        commitment: String,
+        /// The member's weight (weighted census).
+        #[arg(long)]
+        weight: Option<u64>,
+    },
+    /// Print the census root (decimal).
+    ///
+    /// Example: zkvote census root census.json
+    Root {
+        /// The census file.
+        census: PathBuf,
+    },
+    /// Print a member's Merkle proof (JSON).
+    ///
+    /// Example: zkvote census proof census.json 1234…
+    Proof {
+        /// The census file.
+        census: PathBuf,
+        /// The member's identity commitment (decimal).
+        commitment: String,
+    },
+}
+
+/// Election commands.
+#[derive(Debug, Subcommand)]
+pub enum ElectionCmd {
+    /// Define an election on a census.
+    ///
+    /// Example: zkvote election new --census census.json --options Yes,No,Abstain --mode single --title "Proposal 7" --out election.json
+    New(ElectionNewArgs),
+}
+
+/// `election new`.
+#[derive(Debug, Args)]
+pub struct ElectionNewArgs {
+    /// The census file.
+    #[arg(long)]
+    pub census: PathBuf,
+    /// The options, comma-separated.
+    #[arg(long, value_delimiter = ',', required = true)]
+    pub options: Vec<String>,
+    /// The ballot mode: single, approval, ranked, score or quadratic.
+    #[arg(long, default_value = "single")]
+    pub mode: String,
+    /// A title.
+    #[arg(long, default_value = "")]
+    pub title: String,
+    /// Approval: how many options a voter may approve at most.
+    #[arg(long)]
+    pub max_choices: Option<u64>,
+    /// Score: the highest score per option.
+    #[arg(long)]
+    pub max_score: Option<u64>,
+    /// Quadratic: the voice credits (Σ v² ≤ credits); omit in a weighted census to spend the weight.
+    #[arg(long)]
+    pub credits: Option<u64>,
+    /// Override: smallest value of an option.
+    #[arg(long)]
+    pub min_value: Option<u32>,
+    /// Override: largest value of an option.
+    #[arg(long)]
+    pub max_value: Option<u32>,
+    /// Override: values must be pairwise distinct.
+    #[arg(long)]
+    pub unique: Option<bool>,
+    /// Override: cost exponent (1 or 2).
+    #[arg(long)]
+    pub cost_exponent: Option<u8>,
+    /// Override: smallest total cost.
+    #[arg(long)]
+    pub min_total_cost: Option<u64>,
+    /// Override: largest total cost.
+    #[arg(long)]
+    pub max_total_cost: Option<u64>,
+    /// Override: the budget is the weight spent.
+    #[arg(long)]
+    pub cost_from_weight: Option<bool>,
+    /// Circuit shape: maximum census depth.
+    #[arg(long, default_value_t = 20)]
+    pub depth: usize,
+    /// Circuit shape: number of vote fields.
+    #[arg(long, default_value_t = 8)]
+    pub fields: usize,
+    /// Directory with the keys (from `zkvote setup`).
+    #[arg(long, default_value = "keys")]
+    pub keys: PathBuf,
+    /// Where to write the election.
+    #[arg(long)]
+    pub out: PathBuf,
+}
+
+/// `setup`.
+#[derive(Debug, Args)]
+pub struct SetupArgs {
+    /// Maximum census depth (1..=32).
+    #[arg(long, default_value_t = 20)]
+    pub depth: usize,
+    /// Number of vote fields.
+    #[arg(long, default_value_t = 8)]
+    pub fields: usize,
+    /// For a weighted census.
+    #[arg(long)]
+    pub weighted: bool,
+    /// Output directory.
+    #[arg(long, default_value = "keys")]
+    pub out: PathBuf,
+}
+
+/// `vote`.
+#[derive(Debug, Args)]
+#[command(group = clap::ArgGroup::new("choice_or_values").required(true).args(["choice", "values"]))]
+pub struct VoteArgs {
+    /// The voter's identity file.
+    #[arg(long)]
+    pub identity: PathBuf,
+    /// The census file.
+    #[arg(long)]
+    pub census: PathBuf,
+    /// The election file.
+    #[arg(long)]
+    pub election: PathBuf,
+    /// The option to vote for (0-based), for `single` elections.
+    #[arg(long)]
+    pub choice: Option<usize>,
+    /// One value per option, comma-separated.
+    #[arg(long, value_delimiter = ',')]
+    pub values: Option<Vec<u32>>,
+    /// Weight to spend (weighted census; default: the member's whole weight).
+    #[arg(long)]
+    pub weight: Option<u64>,
+    /// Directory with the keys.
+    #[arg(long, default_value = "keys")]
+    pub keys: PathBuf,
+    /// Where to write the ballot.
+    #[arg(long)]
+    pub out: PathBuf,
+}
+
+/// `verify`.
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// The election file.
+    #[arg(long)]
+    pub election: PathBuf,
+    /// Directory with the keys.
+    #[arg(long, default_value = "keys")]
+    pub keys: PathBuf,
+    /// The ballot files.
+    #[arg(required = true)]
+    pub ballots: Vec<PathBuf>,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `tally`.
+#[derive(Debug, Args)]
+#[command(group = clap::ArgGroup::new("input").required(true).args(["ballots", "ballot_box", "jsonl"]))]
+pub struct TallyArgs {
+    /// The election file.
+    #[arg(long)]
+    pub election: PathBuf,
+    /// Directory with the keys.
+    #[arg(long, default_value = "keys")]
+    pub keys: PathBuf,
+    /// Ballot files.
+    pub ballots: Vec<PathBuf>,
+    /// A directory of ballot files (`*.json`, read in name order).
+    #[arg(long = "box")]
+    pub ballot_box: Option<PathBuf>,
+    /// A JSON-lines file, one ballot per line.
+    #[arg(long)]
+    pub jsonl: Option<PathBuf>,
+    /// Print the result as JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// Also write the JSON result here.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+}
+
+/// `demo`.
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Census size.
+    #[arg(long, default_value_t = 1000)]
+    pub members: usize,
+    /// How many members vote.
+    #[arg(long, default_value_t = 12)]
+    pub voters: usize,
+    /// Circuit depth.
+    #[arg(long, default_value_t = 20)]
+    pub depth: usize,
+}
+
+/// `bench`.
+#[derive(Debug, Args)]
+pub struct BenchArgs {
+    /// Circuit depths to measure (repeat the flag).
+    #[arg(long = "depth", default_values_t = [20])]
+    pub depths: Vec<usize>,
+    /// Vote fields.
+    #[arg(long, default_value_t = 8)]
+    pub fields: usize,
+    /// Ballots in the batch verification.
+    #[arg(long, default_value_t = 1000)]
+    pub batch: usize,
+    /// Members in the census build.
+    #[arg(long, default_value_t = 1 << 16)]
+    pub census: usize,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}

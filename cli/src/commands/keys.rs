@@ -1,0 +1,151 @@
+//! `zkvote setup`, and finding the keys of a shape.
+
+use std::path::{Path, PathBuf};
+
+use ark_bn254::Bn254;
+use ark_groth16::{PreparedVerifyingKey, ProvingKey};
+use rand::rngs::OsRng;
+use zkvote_circuits::{
+    ballot::{BallotShape, CensusKind},
+    election::Election,
+};
+use zkvote_prover::keys::{
+    constraint_count, proving_key_bytes, read_proving_key, setup as run_setup,
+};
+use zkvote_verifier::keys::{digest_hex, read_verifying_key, verifying_key_bytes};
+
+use super::{fmt_duration, input_error, spinner, timed, CliError, CmdResult};
+use crate::args::SetupArgs;
+
+/// The file names of a shape's keys in a directory.
+pub fn key_paths(dir: &Path, shape: &BallotShape) -> (PathBuf, PathBuf) {
+    let stem = format!(
+        "ballot-d{}-f{}-{}",
+        shape.max_depth, shape.fields, shape.census
+    );
+    (
+        dir.join(format!("{stem}.pk")),
+        dir.join(format!("{stem}.vk")),
+    )
+}
+
+/// The `zkvote setup` command line that makes a shape's keys.
+pub fn setup_hint(dir: &Path, shape: &BallotShape) -> String {
+    format!(
+        "zkvote setup --depth {} --fields {}{} --out {}",
+        shape.max_depth,
+        shape.fields,
+        if shape.census == CensusKind::Weighted {
+            " --weighted"
+        } else {
+            ""
+        },
+        dir.display()
+    )
+}
+
+/// Loads the verifying key of an election, checking that its digest is the one the
+/// election recorded.
+pub fn load_vk(dir: &Path, election: &Election) -> Result<PreparedVerifyingKey<Bn254>, CliError> {
+    let (_, vk_path) = key_paths(dir, &election.shape);
+    if !vk_path.exists() {
+        return Err(input_error(format!(
+            "{}: no verifying key for {} (get the election's keys from its organizer, or run `{}`)",
+            vk_path.display(),
+            election.shape,
+            setup_hint(dir, &election.shape)
+        )));
+    }
+    let (shape, vk, digest) =
+        read_verifying_key(&vk_path).map_err(|e| input_error(e.to_string()))?;
+    if shape != election.shape || digest != election.verifying_key_digest {
+        return Err(input_error(format!(
+            "{}: this verifying key is not the election's (digest {digest}, the election expects {})",
+            vk_path.display(),
+            election.verifying_key_digest
+        )));
+    }
+    Ok(ark_groth16::prepare_verifying_key(&vk))
+}
+
+/// Loads the proving key of an election (fast, guarded by the recorded digest).
+pub fn load_pk(dir: &Path, election: &Election) -> Result<ProvingKey<Bn254>, CliError> {
+    let (pk_path, _) = key_paths(dir, &election.shape);
+    if !pk_path.exists() {
+        return Err(input_error(format!(
+            "{}: no proving key for {} (get the election's keys from its organizer, or run `{}`)",
+            pk_path.display(),
+            election.shape,
+            setup_hint(dir, &election.shape)
+        )));
+    }
+    let (shape, pk) = read_proving_key(&pk_path, Some(&election.proving_key_digest))
+        .map_err(|e| input_error(e.to_string()))?;
+    if shape != election.shape {
+        return Err(input_error(format!(
+            "{}: key for {shape}, the election needs {}",
+            pk_path.display(),
+            election.shape
+        )));
+    }
+    Ok(pk)
+}
+
+/// Digests of a shape's key files, or a clear message on how to make them.
+pub fn key_digests(dir: &Path, shape: &BallotShape) -> Result<(String, String), CliError> {
+    let (pk_path, vk_path) = key_paths(dir, shape);
+    let read = |p: &Path| -> Result<Vec<u8>, CliError> {
+        std::fs::read(p).map_err(|_| {
+            input_error(format!(
+                "{}: no keys for {shape} yet; make them with `{}` (or copy the organizer's keys there)",
+                p.display(),
+                setup_hint(dir, shape)
+            ))
+        })
+    };
+    let vk = read(&vk_path)?;
+    let pk = read(&pk_path)?;
+    read_verifying_key(&vk_path).map_err(|e| input_error(e.to_string()))?;
+    Ok((digest_hex(&vk), digest_hex(&pk)))
+}
+
+/// `zkvote setup`.
+pub fn setup(args: SetupArgs) -> CmdResult {
+    let census = if args.weighted {
+        CensusKind::Weighted
+    } else {
+        CensusKind::Plain
+    };
+    let shape = BallotShape::new(args.depth, args.fields, census)
+        .map_err(|e| input_error(format!("--depth/--fields: {e}")))?;
+    let constraints = constraint_count(shape).map_err(|e| input_error(e.to_string()))?;
+    println!("circuit: {shape}, {constraints} constraints");
+    let pb = spinner("generating keys (single-party setup)");
+    let (keys, took) = timed(|| run_setup(shape, &mut OsRng));
+    pb.finish_and_clear();
+    let (pk, vk) = keys.map_err(|e| input_error(e.to_string()))?;
+    std::fs::create_dir_all(&args.out)
+        .map_err(|e| input_error(format!("{}: cannot create: {e}", args.out.display())))?;
+    let (pk_path, vk_path) = key_paths(&args.out, &shape);
+    let pk_bytes = proving_key_bytes(&shape, &pk);
+    let vk_bytes = verifying_key_bytes(&shape, &vk);
+    for (path, bytes) in [(&pk_path, &pk_bytes), (&vk_path, &vk_bytes)] {
+        std::fs::write(path, bytes)
+            .map_err(|e| input_error(format!("{}: cannot write: {e}", path.display())))?;
+    }
+    println!("setup took {}", fmt_duration(took));
+    println!(
+        "proving key:   {} ({} KiB, sha256 {})",
+        pk_path.display(),
+        pk_bytes.len() / 1024,
+        digest_hex(&pk_bytes)
+    );
+    println!(
+        "verifying key: {} ({} bytes, sha256 {})",
+        vk_path.display(),
+        vk_bytes.len(),
+        digest_hex(&vk_bytes)
+    );
+    println!("note: whoever ran this setup could forge ballots; for a real election use a multi-party ceremony.");
+    Ok(0)
+}

@@ -1,0 +1,144 @@
+//! The commands, and the few helpers they share for reading and writing files.
+
+mod bench;
+mod census;
+mod demo;
+mod election;
+mod identity;
+mod keys;
+mod tally;
+mod vote;
+
+use std::{
+    io::IsTerminal,
+    path::Path,
+    time::{Duration, Instant},
+};
+
+use indicatif::{ProgressBar, ProgressStyle};
+use serde::{de::DeserializeOwned, Serialize};
+
+use crate::args::Command;
+
+/// Exit code: a ballot or a check was rejected.
+pub const EXIT_REJECTED: u8 = 1;
+/// Exit code: usage or input error.
+pub const EXIT_INPUT: u8 = 2;
+
+/// A failure with the exit code it maps to.
+#[derive(Debug)]
+pub struct CliError {
+    /// 1 (rejected) or 2 (input).
+    pub code: u8,
+    /// What went wrong, naming the file.
+    pub message: String,
+}
+
+/// An input error (exit code 2).
+pub fn input_error(message: impl Into<String>) -> CliError {
+    CliError {
+        code: EXIT_INPUT,
+        message: message.into(),
+    }
+}
+
+/// Result of a command: the exit code on success.
+pub type CmdResult = Result<u8, CliError>;
+
+/// Runs one command.
+pub fn run(command: Command) -> CmdResult {
+    match command {
+        Command::Identity(c) => identity::run(c),
+        Command::Census(c) => census::run(c),
+        Command::Election(c) => election::run(c),
+        Command::Setup(a) => keys::setup(a),
+        Command::Vote(a) => vote::run(a),
+        Command::Verify(a) => tally::verify(a),
+        Command::Tally(a) => tally::tally(a),
+        Command::Demo(a) => demo::run(a),
+        Command::Bench(a) => bench::run(a),
+    }
+}
+
+/// Reads a file to a string; errors name the file.
+pub fn read_text(path: &Path) -> Result<String, CliError> {
+    std::fs::read_to_string(path)
+        .map_err(|e| input_error(format!("{}: cannot read: {e}", path.display())))
+}
+
+/// Reads and parses a JSON file; errors name the file and say what is wrong.
+pub fn read_json<T: DeserializeOwned>(path: &Path, what: &str) -> Result<T, CliError> {
+    let text = read_text(path)?;
+    serde_json::from_str(&text)
+        .map_err(|e| input_error(format!("{}: not a valid {what} file: {e}", path.display())))
+}
+
+/// Writes a value as pretty JSON (with a final newline).
+pub fn write_json<T: Serialize>(path: &Path, value: &T) -> Result<(), CliError> {
+    let mut text = serde_json::to_string_pretty(value).expect("our types serialise");
+    text.push('\n');
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| input_error(format!("{}: cannot create: {e}", dir.display())))?;
+    }
+    std::fs::write(path, text)
+        .map_err(|e| input_error(format!("{}: cannot write: {e}", path.display())))
+}
+
+/// Prints a value as pretty JSON to stdout.
+pub fn print_json<T: Serialize>(value: &T) {
+    println!(
+        "{}",
+        serde_json::to_string_pretty(value).expect("our types serialise")
+    );
+}
+
+/// A spinner for a long step, hidden when stdout is not a terminal.
+pub fn spinner(message: &str) -> ProgressBar {
+    let pb = if std::io::stdout().is_terminal() {
+        ProgressBar::new_spinner()
+    } else {
+        ProgressBar::hidden()
+    };
+    pb.set_style(
+        ProgressStyle::with_template("{spinner} {msg} {elapsed}").expect("valid template"),
+    );
+    pb.set_message(message.to_string());
+    pb.enable_steady_tick(Duration::from_millis(100));
+    pb
+}
+
+/// A progress bar over `n` items, hidden when stdout is not a terminal.
+pub fn progress(n: u64, message: &str) -> ProgressBar {
+    let pb = if std::io::stdout().is_terminal() {
+        ProgressBar::new(n)
+    } else {
+        ProgressBar::hidden()
+    };
+    pb.set_style(
+        ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} {elapsed}")
+            .expect("valid template")
+            .progress_chars("=> "),
+    );
+    pb.set_message(message.to_string());
+    pb
+}
+
+/// Formats a duration for people.
+pub fn fmt_duration(d: Duration) -> String {
+    let s = d.as_secs_f64();
+    if s >= 1.0 {
+        format!("{s:.2} s")
+    } else if s >= 1e-3 {
+        format!("{:.1} ms", s * 1e3)
+    } else {
+        format!("{:.0} µs", s * 1e6)
+    }
+}
+
+/// Runs `f` and returns its result with the time it took.
+pub fn timed<T>(f: impl FnOnce() -> T) -> (T, Duration) {
+    let t = Instant::now();
+    let out = f();
+    (out, t.elapsed())
+}

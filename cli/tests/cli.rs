@@ -1,0 +1,396 @@
+//! End-to-end tests of the `zkvote` binary: a small election, and the bad cases a
+//! user hits, each with its exit code and a message that says what is wrong.
+
+use std::{
+    path::{Path, PathBuf},
+    process::{Command, Output},
+};
+
+fn zkvote(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_zkvote"))
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .expect("the binary runs")
+}
+
+fn ok(dir: &Path, args: &[&str]) -> String {
+    let out = zkvote(dir, args);
+    assert!(
+        out.status.success(),
+        "zkvote {args:?} failed: {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn fails(dir: &Path, args: &[&str], code: i32, needle: &str) -> String {
+    let out = zkvote(dir, args);
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(out.status.code(), Some(code), "zkvote {args:?}: {text}");
+    assert!(
+        text.contains(needle),
+        "zkvote {args:?}: expected {needle:?} in {text}"
+    );
+    text
+}
+
+fn json(path: &Path) -> serde_json::Value {
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+struct Election {
+    dir: tempfile::TempDir,
+}
+
+impl Election {
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+}
+
+/// Three members (alice, bob, carol), a single-choice election on options A, B, C,
+/// and one outsider (mallory) with an identity but not in the census.
+fn small_election() -> Election {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let mut members = String::new();
+    for name in ["alice", "bob", "carol", "mallory"] {
+        ok(d, &["identity", "new", "--out", &format!("{name}.json")]);
+        let id = json(&d.join(format!("{name}.json")));
+        if name != "mallory" {
+            members.push_str(id["commitment"].as_str().unwrap());
+            members.push('\n');
+        }
+    }
+    std::fs::write(d.join("members.txt"), members).unwrap();
+    ok(
+        d,
+        &[
+            "census",
+            "build",
+            "--members",
+            "members.txt",
+            "--out",
+            "census.json",
+        ],
+    );
+    ok(
+        d,
+        &["setup", "--depth", "4", "--fields", "3", "--out", "keys"],
+    );
+    ok(
+        d,
+        &[
+            "election",
+            "new",
+            "--census",
+            "census.json",
+            "--options",
+            "A,B,C",
+            "--mode",
+            "single",
+            "--title",
+            "Test",
+            "--depth",
+            "4",
+            "--fields",
+            "3",
+            "--out",
+            "election.json",
+        ],
+    );
+    Election { dir }
+}
+
+#[test]
+fn a_small_election_end_to_end_with_every_bad_case() {
+    let e = small_election();
+    let d = e.dir.path();
+    let election = json(&e.path("election.json"));
+    assert!(election["id"]
+        .as_str()
+        .unwrap()
+        .chars()
+        .all(|c| c.is_ascii_digit()));
+    let root = ok(d, &["census", "root", "census.json"]);
+    assert!(root.trim().chars().all(|c| c.is_ascii_digit()));
+
+    let vote = |who: &str, choice: &str, out: &str| {
+        ok(
+            d,
+            &[
+                "vote",
+                "--identity",
+                &format!("{who}.json"),
+                "--census",
+                "census.json",
+                "--election",
+                "election.json",
+                "--choice",
+                choice,
+                "--out",
+                out,
+            ],
+        )
+    };
+    std::fs::create_dir(d.join("box")).unwrap();
+    vote("alice", "0", "box/1-alice.json");
+    vote("bob", "2", "box/2-bob.json");
+    vote("carol", "2", "box/3-carol.json");
+    let ballot = json(&e.path("box/1-alice.json"));
+    for key in ["election_id", "nullifier", "votes", "proof"] {
+        assert!(ballot.get(key).is_some(), "ballot has {key}");
+    }
+    ok(
+        d,
+        &[
+            "verify",
+            "--election",
+            "election.json",
+            "box/1-alice.json",
+            "box/2-bob.json",
+        ],
+    );
+
+    // A second vote by alice: valid on its own, a duplicate in the tally.
+    vote("alice", "1", "box/4-alice-again.json");
+    // A tampered ballot: bob's proof with carol's choice changed.
+    let mut tampered = json(&e.path("box/2-bob.json"));
+    tampered["votes"] = serde_json::json!([1, 0, 0]);
+    std::fs::write(d.join("box/5-tampered.json"), tampered.to_string()).unwrap();
+    fails(
+        d,
+        &[
+            "verify",
+            "--election",
+            "election.json",
+            "box/5-tampered.json",
+        ],
+        1,
+        "REJECTED",
+    );
+
+    ok(
+        d,
+        &[
+            "tally",
+            "--election",
+            "election.json",
+            "--box",
+            "box",
+            "--json",
+            "--out",
+            "tally.json",
+        ],
+    );
+    let t = json(&e.path("tally.json"));
+    assert_eq!(t["totals"], serde_json::json!([1, 0, 2]));
+    assert_eq!(t["counted"].as_array().unwrap().len(), 3);
+    let rejected = t["rejected"].as_array().unwrap();
+    assert_eq!(rejected.len(), 2, "{t}");
+    assert!(rejected[0]["reason"]
+        .as_str()
+        .unwrap()
+        .contains("duplicate"));
+    assert!(rejected[1]["source"]
+        .as_str()
+        .unwrap()
+        .contains("5-tampered"));
+    // Same inputs, same bytes.
+    ok(
+        d,
+        &[
+            "tally",
+            "--election",
+            "election.json",
+            "--box",
+            "box",
+            "--json",
+            "--out",
+            "tally2.json",
+        ],
+    );
+    assert_eq!(
+        std::fs::read(e.path("tally.json")).unwrap(),
+        std::fs::read(e.path("tally2.json")).unwrap()
+    );
+
+    // Missing file, malformed JSON.
+    fails(
+        d,
+        &["verify", "--election", "nope.json", "box/1-alice.json"],
+        2,
+        "nope.json",
+    );
+    std::fs::write(d.join("broken.json"), "{ not json").unwrap();
+    fails(
+        d,
+        &["verify", "--election", "broken.json", "box/1-alice.json"],
+        2,
+        "broken.json",
+    );
+    fails(
+        d,
+        &["verify", "--election", "election.json", "broken.json"],
+        2,
+        "broken.json",
+    );
+
+    // A ballot for another election on the same census and keys.
+    ok(
+        d,
+        &[
+            "election",
+            "new",
+            "--census",
+            "census.json",
+            "--options",
+            "A,B,C",
+            "--mode",
+            "single",
+            "--title",
+            "Other",
+            "--depth",
+            "4",
+            "--fields",
+            "3",
+            "--out",
+            "other.json",
+        ],
+    );
+    fails(
+        d,
+        &["verify", "--election", "other.json", "box/1-alice.json"],
+        1,
+        "another election",
+    );
+
+    // An identity that is not in the census.
+    fails(
+        d,
+        &[
+            "vote",
+            "--identity",
+            "mallory.json",
+            "--census",
+            "census.json",
+            "--election",
+            "election.json",
+            "--choice",
+            "0",
+            "--out",
+            "m.json",
+        ],
+        2,
+        "not in the census",
+    );
+    // A choice out of range.
+    fails(
+        d,
+        &[
+            "vote",
+            "--identity",
+            "alice.json",
+            "--census",
+            "census.json",
+            "--election",
+            "election.json",
+            "--choice",
+            "7",
+            "--out",
+            "x.json",
+        ],
+        2,
+        "--choice 7",
+    );
+}
+
+#[test]
+fn identity_import_matches_semaphore_and_rejects_bad_keys() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    // From vectors/semaphore-v4.json (computed by @semaphore-protocol/identity).
+    let out = ok(
+        d,
+        &[
+            "identity",
+            "import",
+            "--private-key",
+            "WFKssSwQErLem/uSuKHC7SWsR7EljxtugtE6fIzlqqo=",
+        ],
+    );
+    assert!(out
+        .contains("21010099755494657839104772250663829540704999780077053197357999447598269343742"));
+    fails(
+        d,
+        &["identity", "import", "--private-key", "not base64!"],
+        2,
+        "private-key",
+    );
+    fails(
+        d,
+        &["identity", "import", "--private-key", "AAAA"],
+        2,
+        "private-key",
+    );
+    fails(d, &["identity", "show", "missing.json"], 2, "missing.json");
+}
+
+#[test]
+fn election_without_keys_says_how_to_make_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    ok(d, &["identity", "new", "--out", "a.json"]);
+    let c = json(&d.join("a.json"))["commitment"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    std::fs::write(d.join("m.txt"), format!("{c}\n")).unwrap();
+    ok(
+        d,
+        &[
+            "census",
+            "build",
+            "--members",
+            "m.txt",
+            "--out",
+            "census.json",
+        ],
+    );
+    fails(
+        d,
+        &[
+            "election",
+            "new",
+            "--census",
+            "census.json",
+            "--options",
+            "A,B",
+            "--out",
+            "e.json",
+        ],
+        2,
+        "zkvote setup --depth 20 --fields 8",
+    );
+    std::fs::write(d.join("bad.txt"), "12\n12\n").unwrap();
+    fails(
+        d,
+        &["census", "build", "--members", "bad.txt", "--out", "c.json"],
+        2,
+        "duplicate",
+    );
+    std::fs::write(d.join("bad.txt"), "12\nabc\n").unwrap();
+    fails(
+        d,
+        &["census", "build", "--members", "bad.txt", "--out", "c.json"],
+        2,
+        "line 2",
+    );
+    fails(d, &["bogus-command"], 2, "unrecognized");
+}
