@@ -293,3 +293,134 @@ fn verifying_key_digest_and_saved_ballot_are_pinned() {
 /// SHA-256 of the verifying key file of shape (depth 4, 3 fields, plain) from the
 /// ChaCha20 seed 2026.
 const PINNED_VK_DIGEST: &str = "516c035f081ccf41cf9aeba1dac11eaaf91efbea7f03850e13cf8f8e10e76afa";
+
+/// Every kind of bad ballot in one box: each rejected with its own reason, none aborts
+/// the tally, and the good ballots still count.
+#[test]
+fn bad_ballots_are_rejected_with_reasons_and_never_abort_a_tally() {
+    use ark_bn254::{Fq2, G2Affine};
+    use ark_ec::AffineRepr;
+    use ark_ff::{One, UniformRand};
+    use ark_serialize::CanonicalSerialize;
+
+    let w = world(CensusKind::Plain, 11);
+    let e = election(&w, "bad", BallotRules::approval(3, 2));
+    let other = election(&w, "other", BallotRules::approval(3, 2));
+    let pvk = prepare_verifying_key(&w.vk);
+    let mut rng = ChaCha20Rng::seed_from_u64(12);
+    let good = prove_ballot(&w.pk, &request(&w, &e, 0, vec![1, 0, 1], 1), &mut rng).unwrap();
+    let good2 = prove_ballot(&w.pk, &request(&w, &e, 1, vec![0, 1, 0], 1), &mut rng).unwrap();
+    let foreign = prove_ballot(&w.pk, &request(&w, &other, 2, vec![0, 1, 0], 1), &mut rng).unwrap();
+    let proof_bytes = hex::decode(&good.proof).unwrap();
+
+    let mut off_curve = proof_bytes.clone();
+    off_curve[40] ^= 1; // A's y coordinate
+                        // A point on the G2 curve outside the prime-order subgroup, in place of B.
+    let mut x = Fq2::rand(&mut rng);
+    let b = loop {
+        if let Some(p) = G2Affine::get_point_from_x_unchecked(x, true) {
+            if !p.is_in_correct_subgroup_assuming_on_curve() {
+                break p;
+            }
+        }
+        x += Fq2::one();
+    };
+    assert!(b.is_on_curve());
+    let mut b_bytes = Vec::new();
+    b.serialize_uncompressed(&mut b_bytes).unwrap();
+    let mut outside = proof_bytes.clone();
+    outside[64..192].copy_from_slice(&b_bytes);
+
+    let with_proof = |bytes: &[u8]| {
+        let mut b = good.clone();
+        b.proof = hex::encode(bytes);
+        Ok(b)
+    };
+    let json = serde_json::to_string(&good).unwrap();
+    let r = "21888242871839275222246405745257275088548364400416034343698204186575808495617";
+    let cases: Vec<(&str, Result<Ballot, Error>, &str)> = vec![
+        ("good", Ok(good.clone()), ""),
+        (
+            "not-hex",
+            {
+                let mut b = good.clone();
+                b.proof = "zz".into();
+                Ok(b)
+            },
+            "not hex",
+        ),
+        ("short", with_proof(&proof_bytes[..200]), "bytes"),
+        ("off-curve", with_proof(&off_curve), "curve"),
+        ("outside-subgroup", with_proof(&outside), "subgroup"),
+        (
+            "two-values",
+            {
+                let mut b = good.clone();
+                b.votes.pop();
+                Ok(b)
+            },
+            "vote values",
+        ),
+        (
+            "value-too-big",
+            Ballot::from_json(
+                "value-too-big",
+                &json.replace("\"votes\":[1,0,1]", "\"votes\":[1,0,4294967296]"),
+            ),
+            "u32",
+        ),
+        (
+            "nullifier-r",
+            Ballot::from_json(
+                "nullifier-r",
+                &json.replace(&zkvote_circuits::field::fr_to_decimal(&good.nullifier), r),
+            ),
+            "modulus",
+        ),
+        (
+            "version-9",
+            {
+                let mut b = good.clone();
+                b.version = 9;
+                Ok(b)
+            },
+            "version 9",
+        ),
+        ("foreign", Ok(foreign), "another election"),
+        (
+            "rules",
+            {
+                let mut b = good.clone();
+                b.votes = vec![1, 1, 1];
+                Ok(b)
+            },
+            "above the budget",
+        ),
+        ("good2", Ok(good2), ""),
+    ];
+    let expect: Vec<(&str, &str)> = cases.iter().map(|(s, _, r)| (*s, *r)).collect();
+    let inputs = cases
+        .into_iter()
+        .map(|(s, b, _)| TallyInput {
+            source: s.into(),
+            ballot: b,
+        })
+        .collect();
+    let result = tally(&e, &pvk, inputs);
+    assert_eq!(result.totals, vec![1, 1, 1]);
+    assert_eq!(result.counted.len(), 2);
+    assert_eq!(result.ballots.len(), expect.len());
+    for (outcome, (source, needle)) in result.ballots.iter().zip(expect) {
+        assert_eq!(outcome.source, source);
+        if needle.is_empty() {
+            assert_eq!(outcome.status, "counted", "{source}: {outcome:?}");
+        } else {
+            let reason = outcome.reason.as_deref().unwrap_or_default();
+            assert_eq!(outcome.status, "rejected", "{source}");
+            assert!(
+                reason.contains(needle),
+                "{source}: {reason:?} lacks {needle:?}"
+            );
+        }
+    }
+}
