@@ -236,7 +236,14 @@ pub fn ballot_box_contract(election: &Election) -> Result<String, Error> {
     let title: String = election
         .title
         .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
+        // ASCII only: solc refuses some Unicode in comments (unbalanced bidi overrides).
+        .map(|c| {
+            if c.is_ascii_graphic() || c == ' ' {
+                c
+            } else {
+                '?'
+            }
+        })
         .collect();
 
     let mut s = String::new();
