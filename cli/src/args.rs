@@ -54,6 +54,13 @@ pub enum Command {
     ///
     /// Example: zkvote bench --depth 10 --depth 20
     Bench(BenchArgs),
+    /// Export a ballot or an election for other tools: snarkjs JSON files, Solidity
+    /// contracts, Ethereum call data.
+    #[command(subcommand)]
+    Export(ExportCmd),
+    /// Import and verify files made by other tools (snarkjs).
+    #[command(subcommand)]
+    Import(ImportCmd),
 }
 
 /// Identity commands.
@@ -327,4 +334,89 @@ pub struct BenchArgs {
     /// Print JSON.
     #[arg(long)]
     pub json: bool,
+}
+
+/// Export commands.
+#[derive(Debug, Subcommand)]
+pub enum ExportCmd {
+    /// Write a ballot as snarkjs Groth16 files: verification_key.json, proof.json and
+    /// public.json (check them with `snarkjs groth16 verify`).
+    ///
+    /// Example: zkvote export snarkjs --election election.json --ballot ballot.json --out snarkjs/
+    Snarkjs(ExportBallotArgs),
+    /// Write the election's Solidity contracts: ZkvoteVerifier.sol (Groth16 verifier of
+    /// its key) and ZkvoteBallotBox.sol (accepts its ballots, keeps the totals).
+    ///
+    /// Example: zkvote export solidity --election election.json --out contracts/
+    Solidity(ExportSolidityArgs),
+    /// Print a ballot as Ethereum call data for `verifyProof` or `cast`, the text
+    /// `snarkjs zkey export soliditycalldata` prints.
+    ///
+    /// Example: zkvote export calldata --election election.json --ballot ballot.json
+    Calldata(ExportCalldataArgs),
+}
+
+/// `export snarkjs`.
+#[derive(Debug, Args)]
+pub struct ExportBallotArgs {
+    /// The election file.
+    #[arg(long)]
+    pub election: PathBuf,
+    /// The ballot file.
+    #[arg(long)]
+    pub ballot: PathBuf,
+    /// Directory with the keys.
+    #[arg(long, default_value = "keys")]
+    pub keys: PathBuf,
+    /// Output directory.
+    #[arg(long)]
+    pub out: PathBuf,
+}
+
+/// `export solidity`.
+#[derive(Debug, Args)]
+pub struct ExportSolidityArgs {
+    /// The election file.
+    #[arg(long)]
+    pub election: PathBuf,
+    /// Directory with the keys.
+    #[arg(long, default_value = "keys")]
+    pub keys: PathBuf,
+    /// Output directory.
+    #[arg(long)]
+    pub out: PathBuf,
+}
+
+/// `export calldata`.
+#[derive(Debug, Args)]
+pub struct ExportCalldataArgs {
+    /// The election file.
+    #[arg(long)]
+    pub election: PathBuf,
+    /// The ballot file.
+    #[arg(long)]
+    pub ballot: PathBuf,
+    /// Directory with the keys.
+    #[arg(long, default_value = "keys")]
+    pub keys: PathBuf,
+}
+
+/// Import commands.
+#[derive(Debug, Subcommand)]
+pub enum ImportCmd {
+    /// Read snarkjs Groth16 files (with curve and subgroup checks) and verify the proof:
+    /// exit 0 when valid, 1 when the proof is rejected, 2 when a file is unusable.
+    ///
+    /// Example: zkvote import snarkjs --vk verification_key.json --proof proof.json --public public.json
+    Snarkjs {
+        /// verification_key.json.
+        #[arg(long)]
+        vk: PathBuf,
+        /// proof.json.
+        #[arg(long)]
+        proof: PathBuf,
+        /// public.json.
+        #[arg(long)]
+        public: PathBuf,
+    },
 }

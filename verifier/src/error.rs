@@ -146,4 +146,7 @@ pub enum Error {
     /// A snarkjs JSON file that cannot be used.
     #[error("snarkjs file: {0}")]
     Snarkjs(String),
+    /// A verifying key or election that the Solidity generator cannot express.
+    #[error("cannot generate the Solidity contracts: {0}")]
+    Solidity(String),
 }

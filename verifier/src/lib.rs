@@ -9,6 +9,7 @@
 //! - [`ballot`]: the ballot format and the checks of a ballot against its election.
 //! - [`tally`]: every input ballot counted or rejected with its reason.
 //! - [`keys`]: key files (header, digest) and verifying-key loading.
+//! - [`snarkjs`], [`solidity`]: snarkjs JSON files, and the Solidity verifier and ballot box.
 //!
 //! This crate does not depend on `zkvote-prover`.
 
@@ -19,6 +20,7 @@ pub mod groth16;
 pub mod keys;
 pub mod pairing;
 pub mod snarkjs;
+pub mod solidity;
 pub mod tally;
 pub mod transcript;
 

@@ -229,24 +229,32 @@ pub fn import_public(v: &[String]) -> Result<Vec<Fr>, Error> {
 }
 
 /// Encodes a proof as Ethereum call data for a snarkjs-style verifier's
-/// `verifyProof(uint[2] a, uint[2][2] b, uint[2] c, uint[n] input)`, in the text form
-/// `snarkjs zkey export soliditycalldata` prints (note the swapped G2 coordinates: the
-/// EVM precompile takes `x.c1` before `x.c0`).
+/// `verifyProof(uint[2] a, uint[2][2] b, uint[2] c, uint[n] input)`, byte for byte the
+/// text `snarkjs zkey export soliditycalldata` (and `groth16.exportSolidityCallData`)
+/// prints: `[a0, a1],[[b01, b00],[b11, b10]],[c0, c1],[x0,x1,…]`, each number as
+/// `"0x"` and 64 hex digits, a space after the comma inside a point but none between
+/// the inputs. Note the swapped G2 coordinates: the EVM precompile takes `x.c1` before
+/// `x.c0`.
 pub fn solidity_calldata(proof: &Proof<Bn254>, inputs: &[Fr]) -> String {
-    let h = |s: &str| -> String {
-        let n = BigUint::parse_bytes(s.as_bytes(), 10).unwrap_or_default();
+    fn h<F: PrimeField>(x: &F) -> String {
+        let n: BigUint = x.into_bigint().into();
         format!("\"0x{:0>64}\"", n.to_str_radix(16))
-    };
-    let p = export_proof(proof);
-    let a = format!("[{},{}]", h(&p.pi_a[0]), h(&p.pi_a[1]));
-    let b = format!(
-        "[[{},{}],[{},{}]]",
-        h(&p.pi_b[0][1]),
-        h(&p.pi_b[0][0]),
-        h(&p.pi_b[1][1]),
-        h(&p.pi_b[1][0])
-    );
-    let c = format!("[{},{}]", h(&p.pi_c[0]), h(&p.pi_c[1]));
-    let inputs: Vec<String> = export_public(inputs).iter().map(|s| h(s)).collect();
-    format!("{a},{b},{c},[{}]", inputs.join(","))
+    }
+    // The point at infinity is (0, 0) on the EVM.
+    let (ax, ay) = proof.a.xy().unwrap_or_default();
+    let (bx, by) = proof.b.xy().unwrap_or_default();
+    let (cx, cy) = proof.c.xy().unwrap_or_default();
+    let inputs: Vec<String> = inputs.iter().map(h).collect();
+    format!(
+        "[{}, {}],[[{}, {}],[{}, {}]],[{}, {}],[{}]",
+        h(&ax),
+        h(&ay),
+        h(&bx.c1),
+        h(&bx.c0),
+        h(&by.c1),
+        h(&by.c0),
+        h(&cx),
+        h(&cy),
+        inputs.join(",")
+    )
 }

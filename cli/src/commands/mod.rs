@@ -4,6 +4,7 @@ mod bench;
 mod census;
 mod demo;
 mod election;
+mod export;
 mod identity;
 mod keys;
 mod tally;
@@ -57,6 +58,8 @@ pub fn run(command: Command) -> CmdResult {
         Command::Tally(a) => tally::tally(a),
         Command::Demo(a) => demo::run(a),
         Command::Bench(a) => bench::run(a),
+        Command::Export(c) => export::run(c),
+        Command::Import(c) => export::import(c),
     }
 }
 

@@ -1,0 +1,1 @@
+//! Nothing here: see `tests/` (the exported contracts on revm) and `package.json`.
