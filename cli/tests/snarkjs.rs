@@ -3,29 +3,15 @@
 //! changed public input; zkvote's call data is snarkjs's text byte for byte; zkvote
 //! imports what it exported.
 //!
-//! Needs `npm ci --prefix interop` (`.ci/run` does it); fails with that hint otherwise.
+//! Uses the pinned snarkjs of `interop/package-lock.json` (installed on first use).
 
 use std::{
     path::{Path, PathBuf},
     process::{Command, Output},
 };
 
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("the crate is in the workspace")
-        .to_path_buf()
-}
-
 fn node_modules() -> PathBuf {
-    let nm = repo().join("interop/node_modules");
-    assert!(
-        nm.join(".bin/snarkjs").exists(),
-        "{} has no snarkjs: run `npm ci --prefix interop` at the repository root first \
-         (it installs the pinned snarkjs and solc-js these tests use)",
-        nm.display()
-    );
-    nm
+    zkvote_interop::node_modules("interop", ".bin/snarkjs")
 }
 
 fn run(dir: &Path, program: &Path, args: &[&str]) -> Output {

@@ -1,1 +1,46 @@
-//! Nothing here: see `tests/` (the exported contracts on revm) and `package.json`.
+//! Test support for zkvote's interoperability tests (`tests/` here and
+//! `cli/tests/snarkjs.rs`): the pinned JavaScript tools they run (snarkjs, solc-js),
+//! installed from the committed `package-lock.json` on first use, so that
+//! `cargo test --workspace --release` works on a fresh machine without another step.
+
+use std::{
+    path::{Path, PathBuf},
+    process::Command,
+    sync::Mutex,
+};
+
+static INSTALL: Mutex<()> = Mutex::new(());
+
+/// The repository root.
+pub fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("the crate is in the workspace")
+        .to_path_buf()
+}
+
+/// `<repo>/<dir>/node_modules`, after checking that `probe` exists inside it; if it does
+/// not, runs `npm ci` in `<repo>/<dir>` first (once per process), and panics with a
+/// clear message if that fails.
+pub fn node_modules(dir: &str, probe: &str) -> PathBuf {
+    let _guard = INSTALL.lock().unwrap_or_else(|e| e.into_inner());
+    let root = repo().join(dir);
+    let nm = root.join("node_modules");
+    if !nm.join(probe).exists() {
+        let status = Command::new("npm")
+            .args(["ci", "--no-audit", "--no-fund", "--loglevel=error"])
+            .current_dir(&root)
+            .status();
+        assert!(
+            matches!(status, Ok(s) if s.success()),
+            "installing the pinned JavaScript tools failed ({status:?}): run `npm ci --prefix {dir}` \
+             at the repository root (needs node and npm)"
+        );
+        assert!(
+            nm.join(probe).exists(),
+            "`npm ci` in {} did not install {probe}",
+            root.display()
+        );
+    }
+    nm
+}

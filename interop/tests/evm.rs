@@ -3,7 +3,7 @@
 //! ballots made by zkvote's prover. The call data is the snarkjs text of
 //! [`solidity_calldata`], so this also checks that that text drives the contracts.
 //!
-//! Needs `npm ci --prefix interop` (`.ci/run` does it); fails with that hint otherwise.
+//! Uses the pinned solc-js of `interop/package-lock.json` (installed on first use).
 //!
 //! Gas per ballot (printed; `cargo test --release -p zkvote-interop -- --nocapture`).
 
@@ -45,21 +45,10 @@ use zkvote_verifier::{
 
 // ---------------------------------------------------------------- node tools
 
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("the crate is in the workspace")
-        .to_path_buf()
-}
+use zkvote_interop::repo;
 
 fn require_node_modules() {
-    let solc = repo().join("interop/node_modules/solc/package.json");
-    assert!(
-        solc.exists(),
-        "{} is missing: run `npm ci --prefix interop` at the repository root first \
-         (it installs the pinned snarkjs and solc-js these tests use)",
-        solc.display()
-    );
+    zkvote_interop::node_modules("interop", "solc/package.json");
 }
 
 /// Compiles Solidity files with solc-js: contract name -> creation bytecode.
