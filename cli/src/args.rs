@@ -241,7 +241,7 @@ pub enum CircuitCmd {
     /// Example: zkvote circuit export --depth 20 --fields 8 --out ceremony
     Export(CircuitExportArgs),
     /// Write the witness of a ballot as an iden3 `.wtns` file (same inputs as `vote`),
-    /// e.g. for `snarkjs wtns check` or `snarkjs groth16 prove`.
+    /// e.g. for `snarkjs wtns check`.
     ///
     /// Example: zkvote circuit witness --identity alice.json --census census.json --election election.json --choice 1 --out ballot.wtns
     Witness(CircuitWitnessArgs),
