@@ -32,6 +32,10 @@ pub enum Command {
     ///
     /// Example: zkvote setup --depth 20 --fields 8 --out keys
     Setup(SetupArgs),
+    /// The circuit in circom/snarkjs formats, for a multi-party setup ceremony with
+    /// snarkjs (see README, "Running a setup ceremony").
+    #[command(subcommand)]
+    Circuit(CircuitCmd),
     /// Prove a ballot.
     ///
     /// Example: zkvote vote --identity alice.json --census census.json --election election.json --choice 1 --out ballot.json
@@ -226,6 +230,71 @@ pub struct SetupArgs {
     pub weighted: bool,
     /// Output directory.
     #[arg(long, default_value = "keys")]
+    pub out: PathBuf,
+    /// Import the final `.zkey` of a snarkjs ceremony for this shape instead of
+    /// generating keys (refused if it was made for another circuit).
+    ///
+    /// Example: zkvote setup --from-zkey ballot_final.zkey --depth 20 --fields 8 --out keys
+    #[arg(long, value_name = "FILE.zkey")]
+    pub from_zkey: Option<PathBuf>,
+}
+
+/// Circuit commands.
+#[derive(Debug, Subcommand)]
+pub enum CircuitCmd {
+    /// Write the ballot circuit of a shape as an iden3 `.r1cs` file
+    /// (`DIR/ballot-d{D}-f{F}-{plain|weighted}.r1cs`).
+    ///
+    /// Example: zkvote circuit export --depth 20 --fields 8 --out ceremony
+    Export(CircuitExportArgs),
+    /// Write the witness of a ballot as an iden3 `.wtns` file (same inputs as `vote`),
+    /// e.g. for `snarkjs wtns check`.
+    ///
+    /// Example: zkvote circuit witness --identity alice.json --census census.json --election election.json --choice 1 --out ballot.wtns
+    Witness(CircuitWitnessArgs),
+}
+
+/// `circuit export`.
+#[derive(Debug, Args)]
+pub struct CircuitExportArgs {
+    /// Maximum census depth (1..=32).
+    #[arg(long, default_value_t = 20)]
+    pub depth: usize,
+    /// Number of vote fields.
+    #[arg(long, default_value_t = 8)]
+    pub fields: usize,
+    /// For a weighted census.
+    #[arg(long)]
+    pub weighted: bool,
+    /// Output directory.
+    #[arg(long)]
+    pub out: PathBuf,
+}
+
+/// `circuit witness`.
+#[derive(Debug, Args)]
+#[command(group = clap::ArgGroup::new("choice_or_values").required(true).args(["choice", "values"]))]
+pub struct CircuitWitnessArgs {
+    /// The voter's identity file.
+    #[arg(long)]
+    pub identity: PathBuf,
+    /// The census file.
+    #[arg(long)]
+    pub census: PathBuf,
+    /// The election file.
+    #[arg(long)]
+    pub election: PathBuf,
+    /// The option to vote for (0-based), for `single` elections.
+    #[arg(long)]
+    pub choice: Option<usize>,
+    /// One value per option, comma-separated.
+    #[arg(long, value_delimiter = ',')]
+    pub values: Option<Vec<u32>>,
+    /// Weight to spend (weighted census; default: the member's whole weight).
+    #[arg(long)]
+    pub weight: Option<u64>,
+    /// Where to write the `.wtns` file.
+    #[arg(long)]
     pub out: PathBuf,
 }
 

@@ -13,7 +13,9 @@ use ark_serialize::{CanonicalDeserialize, CanonicalSerialize, Compress, Validate
 use ark_snark::SNARK;
 use rand::{CryptoRng, RngCore};
 use zkvote_circuits::ballot::{circuit::BallotCircuit, BallotShape};
-use zkvote_verifier::keys::{digest_hex, read_header, write_header, PK_MAGIC};
+use zkvote_verifier::keys::{
+    digest_hex, read_key_header, write_header_with_reduction, QapReduction, PK_MAGIC,
+};
 
 use crate::Error;
 
@@ -40,9 +42,24 @@ pub fn constraint_count(shape: BallotShape) -> Result<usize, Error> {
     Ok(cs.num_constraints())
 }
 
-/// The bytes of a proving key file.
+/// The QAP reduction a proving key is made for, read from its structure: arkworks'
+/// setup makes `n − 1` H bases (`τ^i·Z(τ)/δ`, `i < n − 1`, `n` the power-of-two domain
+/// size) and a snarkjs zkey makes `n` (Lagrange bases on the odd powers of the `2n`-th
+/// root of unity). `n − 1` is a power of two only for `n = 2`, far below any ballot
+/// circuit. Key files also record the reduction; [`parse_proving_key`] checks that the
+/// two agree.
+pub fn reduction_of(pk: &ProvingKey<Bn254>) -> QapReduction {
+    if pk.h_query.len() > 1 && pk.h_query.len().is_power_of_two() {
+        QapReduction::Circom
+    } else {
+        QapReduction::Libsnark
+    }
+}
+
+/// The bytes of a proving key file; the header records the key's QAP reduction
+/// ([`reduction_of`]; keys of [`setup`] have the version-1 header, unchanged).
 pub fn proving_key_bytes(shape: &BallotShape, pk: &ProvingKey<Bn254>) -> Vec<u8> {
-    let mut out = write_header(PK_MAGIC, shape, Compress::No);
+    let mut out = write_header_with_reduction(PK_MAGIC, shape, Compress::No, reduction_of(pk));
     pk.serialize_uncompressed(&mut out)
         .expect("writing to a Vec cannot fail");
     out
@@ -56,7 +73,8 @@ pub fn parse_proving_key(
     bytes: &[u8],
     trusted_digest: Option<&str>,
 ) -> Result<(BallotShape, ProvingKey<Bn254>), Error> {
-    let (shape, compress, mut body) = read_header(file, PK_MAGIC, bytes)?;
+    let (header, mut body) = read_key_header(file, PK_MAGIC, bytes)?;
+    let (shape, compress) = (header.shape, header.compress);
     let validate = match trusted_digest {
         Some(d) => {
             let actual = digest_hex(bytes);
@@ -81,6 +99,17 @@ pub fn parse_proving_key(
         return Err(Error::KeyFile {
             file: file.to_string(),
             what: format!("{} trailing bytes after the key", body.len()),
+        });
+    }
+    if reduction_of(&pk) != header.reduction {
+        return Err(Error::KeyFile {
+            file: file.to_string(),
+            what: format!(
+                "the header names the {} but the key ({} H bases) is made for the {}",
+                header.reduction,
+                pk.h_query.len(),
+                reduction_of(&pk)
+            ),
         });
     }
     Ok((shape, pk))

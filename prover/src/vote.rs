@@ -16,9 +16,9 @@ use zkvote_circuits::{
     election::Election,
     nullifier::nullifier,
 };
-use zkvote_verifier::ballot::Ballot;
+use zkvote_verifier::{ballot::Ballot, keys::QapReduction};
 
-use crate::{identity::Identity, Error};
+use crate::{circom::CircomReduction, identity::Identity, Error};
 
 /// Everything a member needs to vote, besides the keys.
 #[derive(Clone, Debug)]
@@ -102,8 +102,12 @@ pub fn prove_ballot<R: RngCore + CryptoRng>(
         ));
     }
     let (circuit, nf) = build_circuit(req)?;
-    let proof =
-        Groth16::<Bn254>::prove(pk, circuit, rng).map_err(|e| Error::Synthesis(e.to_string()))?;
+    // A key from a snarkjs ceremony needs snarkjs' QAP reduction (see `crate::circom`).
+    let proof = match crate::keys::reduction_of(pk) {
+        QapReduction::Libsnark => Groth16::<Bn254>::prove(pk, circuit, rng),
+        QapReduction::Circom => Groth16::<Bn254, CircomReduction>::prove(pk, circuit, rng),
+    }
+    .map_err(|e| Error::Synthesis(e.to_string()))?;
     Ok(Ballot::new(
         req.election.id,
         nf,

@@ -9,8 +9,9 @@ use zkvote_circuits::{
     ballot::{BallotShape, CensusKind},
     election::Election,
 };
-use zkvote_prover::keys::{
-    constraint_count, proving_key_bytes, read_proving_key, setup as run_setup,
+use zkvote_prover::{
+    circom::{ballot_r1cs, import_zkey},
+    keys::{constraint_count, proving_key_bytes, read_proving_key, setup as run_setup},
 };
 use zkvote_verifier::keys::{digest_hex, read_verifying_key, verifying_key_bytes};
 
@@ -111,18 +112,44 @@ pub fn key_digests(dir: &Path, shape: &BallotShape) -> Result<(String, String), 
 
 /// `zkvote setup`.
 pub fn setup(args: SetupArgs) -> CmdResult {
-    let census = if args.weighted {
-        CensusKind::Weighted
-    } else {
-        CensusKind::Plain
-    };
-    let shape = BallotShape::new(args.depth, args.fields, census)
-        .map_err(|e| input_error(format!("--depth/--fields: {e}")))?;
+    let shape = super::circuit::shape_from_args(args.depth, args.fields, args.weighted)?;
     let constraints = constraint_count(shape).map_err(|e| input_error(e.to_string()))?;
     println!("circuit: {shape}, {constraints} constraints");
-    let pb = spinner("generating keys (single-party setup)");
-    let (keys, took) = timed(|| run_setup(shape, &mut OsRng));
-    pb.finish_and_clear();
+    let ceremony = args.from_zkey.is_some();
+    let (keys, took) = match &args.from_zkey {
+        None => {
+            let pb = spinner("generating keys (single-party setup)");
+            let (keys, took) = timed(|| run_setup(shape, &mut OsRng));
+            pb.finish_and_clear();
+            (keys, took)
+        }
+        Some(zkey) => {
+            let bytes = std::fs::read(zkey)
+                .map_err(|e| input_error(format!("{}: cannot read: {e}", zkey.display())))?;
+            let pb = spinner("importing the ceremony's key");
+            let (pk, took) = timed(|| {
+                ballot_r1cs(shape).and_then(|r1cs| {
+                    import_zkey(&zkey.display().to_string(), &bytes, &r1cs).map_err(|e| match e {
+                        zkvote_prover::Error::KeyFile { file, what } => {
+                            zkvote_prover::Error::KeyFile {
+                                file,
+                                what: format!("{what} (expected a zkey for {shape})"),
+                            }
+                        }
+                        e => e,
+                    })
+                })
+            });
+            pb.finish_and_clear();
+            (
+                pk.map(|pk| {
+                    let vk = pk.vk.clone();
+                    (pk, vk)
+                }),
+                took,
+            )
+        }
+    };
     let (pk, vk) = keys.map_err(|e| input_error(e.to_string()))?;
     std::fs::create_dir_all(&args.out)
         .map_err(|e| input_error(format!("{}: cannot create: {e}", args.out.display())))?;
@@ -133,7 +160,11 @@ pub fn setup(args: SetupArgs) -> CmdResult {
         std::fs::write(path, bytes)
             .map_err(|e| input_error(format!("{}: cannot write: {e}", path.display())))?;
     }
-    println!("setup took {}", fmt_duration(took));
+    if ceremony {
+        println!("zkey imported in {}", fmt_duration(took));
+    } else {
+        println!("setup took {}", fmt_duration(took));
+    }
     println!(
         "proving key:   {} ({} KiB, sha256 {})",
         pk_path.display(),
@@ -146,6 +177,10 @@ pub fn setup(args: SetupArgs) -> CmdResult {
         vk_bytes.len(),
         digest_hex(&vk_bytes)
     );
-    println!("note: whoever ran this setup could forge ballots; for a real election use a multi-party ceremony.");
+    if ceremony {
+        println!("these keys come from the ceremony; proofs use snarkjs' QAP reduction (recorded in the proving key's header).");
+    } else {
+        println!("note: whoever ran this setup could forge ballots; for a real election use a multi-party ceremony (README: \"Running a setup ceremony\").");
+    }
     Ok(0)
 }

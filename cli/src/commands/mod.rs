@@ -2,6 +2,7 @@
 
 mod bench;
 mod census;
+mod circuit;
 mod demo;
 mod election;
 mod export;
@@ -53,6 +54,7 @@ pub fn run(command: Command) -> CmdResult {
         Command::Census(c) => census::run(c),
         Command::Election(c) => election::run(c),
         Command::Setup(a) => keys::setup(a),
+        Command::Circuit(c) => circuit::run(c),
         Command::Vote(a) => vote::run(a),
         Command::Verify(a) => tally::verify(a),
         Command::Tally(a) => tally::tally(a),

@@ -19,57 +19,110 @@ pub fn load_election(path: &Path) -> Result<Election, CliError> {
     Ok(e)
 }
 
+/// What a ballot is made of, read and checked from the `vote` inputs.
+pub struct BallotInputs {
+    /// The member.
+    pub identity: zkvote_prover::Identity,
+    /// The election.
+    pub election: Election,
+    /// The member's Merkle proof.
+    pub membership: zkvote_circuits::census::MerkleProof,
+    /// The member's census weight.
+    pub census_weight: u64,
+    /// One value per option.
+    pub votes: Vec<u32>,
+    /// The weight spent.
+    pub weight: u64,
+}
+
+impl BallotInputs {
+    /// Reads the files and checks the choice (shared by `vote` and `circuit witness`).
+    pub fn load(
+        identity: &Path,
+        census: &Path,
+        election: &Path,
+        choice: Option<usize>,
+        values: Option<Vec<u32>>,
+        weight: Option<u64>,
+    ) -> Result<Self, CliError> {
+        let identity_file = identity;
+        let identity = super::identity::load(identity_file)?;
+        let election = load_election(election)?;
+        let census_file = census;
+        let census = super::census::load(census_file)?;
+        if census.root() != election.census.root {
+            return Err(input_error(format!(
+                "{}: this census (root {}) is not the election's (root {})",
+                census_file.display(),
+                zkvote_circuits::field::fr_to_decimal(&census.root()),
+                zkvote_circuits::field::fr_to_decimal(&election.census.root)
+            )));
+        }
+        let votes = match (choice, values) {
+            (Some(c), None) => {
+                if c >= election.options.len() {
+                    return Err(input_error(format!(
+                        "--choice {c}: the election has options 0..{} ({})",
+                        election.options.len() - 1,
+                        election.options.join(", ")
+                    )));
+                }
+                let mut v = vec![0; election.options.len()];
+                v[c] = 1;
+                v
+            }
+            (None, Some(v)) => v,
+            _ => return Err(input_error("give exactly one of --choice and --values")),
+        };
+        let (membership, census_weight) = census
+            .proof_for(&identity.commitment())
+            .map_err(|e| input_error(format!("{}: {e}", identity_file.display())))?;
+        let weight = match (election.shape.census, weight) {
+            (CensusKind::Plain, None | Some(1)) => 1,
+            (CensusKind::Plain, Some(w)) => {
+                return Err(input_error(format!(
+                    "--weight {w}: a plain census spends weight 1"
+                )))
+            }
+            (CensusKind::Weighted, w) => w.unwrap_or(census_weight),
+        };
+        Ok(BallotInputs {
+            identity,
+            election,
+            membership,
+            census_weight,
+            votes,
+            weight,
+        })
+    }
+
+    /// The prover's request.
+    pub fn request(&self) -> VoteRequest<'_> {
+        VoteRequest {
+            election: &self.election,
+            identity: &self.identity,
+            membership: self.membership.clone(),
+            census_weight: self.census_weight,
+            votes: self.votes.clone(),
+            weight: self.weight,
+        }
+    }
+}
+
 /// Runs `zkvote vote`.
 pub fn run(a: VoteArgs) -> CmdResult {
-    let identity = super::identity::load(&a.identity)?;
-    let election = load_election(&a.election)?;
-    let census = super::census::load(&a.census)?;
-    if census.root() != election.census.root {
-        return Err(input_error(format!(
-            "{}: this census (root {}) is not the election's (root {})",
-            a.census.display(),
-            zkvote_circuits::field::fr_to_decimal(&census.root()),
-            zkvote_circuits::field::fr_to_decimal(&election.census.root)
-        )));
-    }
-    let votes = match (a.choice, a.values) {
-        (Some(c), None) => {
-            if c >= election.options.len() {
-                return Err(input_error(format!(
-                    "--choice {c}: the election has options 0..{} ({})",
-                    election.options.len() - 1,
-                    election.options.join(", ")
-                )));
-            }
-            let mut v = vec![0; election.options.len()];
-            v[c] = 1;
-            v
-        }
-        (None, Some(v)) => v,
-        _ => return Err(input_error("give exactly one of --choice and --values")),
-    };
-    let (membership, census_weight) = census
-        .proof_for(&identity.commitment())
-        .map_err(|e| input_error(format!("{}: {e}", a.identity.display())))?;
-    let weight = match (election.shape.census, a.weight) {
-        (CensusKind::Plain, None | Some(1)) => 1,
-        (CensusKind::Plain, Some(w)) => {
-            return Err(input_error(format!(
-                "--weight {w}: a plain census spends weight 1"
-            )))
-        }
-        (CensusKind::Weighted, w) => w.unwrap_or(census_weight),
-    };
-    let (pk, load_time) = timed(|| super::keys::load_pk(&a.keys, &election));
+    let inputs = BallotInputs::load(
+        &a.identity,
+        &a.census,
+        &a.election,
+        a.choice,
+        a.values,
+        a.weight,
+    )?;
+    let election = &inputs.election;
+    let (pk, load_time) = timed(|| super::keys::load_pk(&a.keys, election));
     let pk = pk?;
-    let req = VoteRequest {
-        election: &election,
-        identity: &identity,
-        membership,
-        census_weight,
-        votes,
-        weight,
-    };
+    let req = inputs.request();
     let pb = spinner("proving the ballot");
     let (ballot, prove_time) = timed(|| prove_ballot(&pk, &req, &mut OsRng));
     pb.finish_and_clear();
