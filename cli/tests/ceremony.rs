@@ -5,7 +5,7 @@
 //! same ballot with the ceremony's verifying key; a zkey for another shape and a
 //! damaged zkey are refused.
 //!
-//! Needs node and the pinned snarkjs: `npm ci --prefix ceremony` (as `.ci/run` does).
+//! Needs node; uses the pinned snarkjs of `interop/package-lock.json` (installed on first use).
 //! Phase 1 does not depend on the circuit (only on its size), so its result is kept in
 //! the target directory and made again only when missing; phase 2 and everything after
 //! it run every time.
@@ -26,13 +26,6 @@ use zkvote_verifier::{
 /// fit in 2^12 rows.
 const POWER: u32 = 12;
 
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("cli/ is in the repository")
-        .to_path_buf()
-}
-
 fn text(out: &Output) -> String {
     format!(
         "{}{}",
@@ -50,13 +43,7 @@ fn run(cmd: &mut Command, what: &str) -> String {
 }
 
 fn snarkjs_cli() -> PathBuf {
-    let cli = repo().join("ceremony/node_modules/snarkjs/build/cli.cjs");
-    assert!(
-        cli.exists(),
-        "snarkjs is not installed: run `npm ci --prefix ceremony` in the repository root \
-         (needs node and npm; see ceremony/package.json)"
-    );
-    cli
+    zkvote_interop::node_modules("interop", "snarkjs/build/cli.cjs").join("snarkjs/build/cli.cjs")
 }
 
 fn snarkjs(dir: &Path, args: &[&str]) -> String {
