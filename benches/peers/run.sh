@@ -43,7 +43,7 @@ for D in $DEPTHS; do
   sed -e "s/@DEPTH@/$D/" -e "s/@FIELDS@/$FIELDS/" ballot.circom.in > "$C.circom"
   if [ ! -f "$C.zkey" ]; then
     echo "depth $D: compiling the circom peer and its keys…" >&2
-    circom2 "$C.circom" --r1cs --wasm -o "$W" \
+    circom2 "$C.circom" --r1cs --wasm --O2 -o "$W" \
       -l node_modules/@semaphore-protocol/circuits/src \
       -l node_modules/circomlib/circuits \
       -l node_modules/@zk-kit/binary-merkle-root.circom/src >&2
