@@ -380,6 +380,24 @@ mod tests {
         level[0]
     }
 
+    /// Timing aids for BENCHMARKS.md (run one at a time under `/usr/bin/time` to read the
+    /// CPU time of a 2²⁰-member build): the bulk build, and the definition hashed one
+    /// pair at a time.
+    #[test]
+    #[ignore]
+    fn cpu_time_build_2_20() {
+        let leaves = members(1 << 20, 20);
+        let tree = LeanImt::new(leaves).unwrap();
+        assert_eq!(tree.depth(), 20);
+    }
+
+    #[test]
+    #[ignore]
+    fn cpu_time_reference_2_20() {
+        let leaves = members(1 << 20, 20);
+        assert!(!reference_root(&leaves).is_zero());
+    }
+
     #[test]
     fn equals_semaphore_groups() {
         let v = vectors();
