@@ -1,12 +1,13 @@
 //! Groth16 verification over BN254: single, batched, the parts of a batch, and decoding.
 //!
-//! The statement is a small test circuit with 20 public inputs (338 constraints); the cost
-//! of verification depends only on the number of public inputs, not on the circuit.
+//! The statement is a small test circuit with 20 public inputs (338 constraints), and the
+//! same with 7 (the default ballot shape's count: depth 20, 8 fields); the cost of
+//! verification depends only on the number of public inputs, not on the circuit.
 //! Volume comes from re-randomising 8 honest proofs of 8 statements (seeded).
 //!
 //! `cargo bench -p zkvote-benches --bench batch_verify`
 
-use ark_bn254::{Bn254, Config, Fq12, Fr, G1Affine, G1Projective};
+use ark_bn254::{Bn254, Config, Fq12, Fr, G1Affine, G1Projective, G2Affine};
 use ark_ec::bn::G2Prepared;
 use ark_ec::pairing::{MillerLoopOutput, Pairing};
 use ark_ec::CurveGroup;
@@ -23,7 +24,7 @@ use rand_chacha::rand_core::SeedableRng;
 use rand_chacha::ChaCha20Rng;
 use rayon::prelude::*;
 use zkvote_verifier::groth16::{msm_u128, mul_u128};
-use zkvote_verifier::pairing::multi_miller_loop;
+use zkvote_verifier::pairing::{multi_miller_loop, multi_miller_loop_affine};
 use zkvote_verifier::transcript::labels;
 use zkvote_verifier::{
     batch_verify, decode_proof, decode_proof_compressed, encode_proof, encode_proof_compressed,
@@ -32,9 +33,12 @@ use zkvote_verifier::{
 
 const NUM_SECRETS: usize = 19;
 const NUM_INPUTS: usize = NUM_SECRETS + 1;
+/// Public inputs of the default ballot shape.
+const BALLOT_INPUTS: usize = 7;
 const CHAIN: u64 = 300;
 
-/// Public `x_j = a_j³ + a_j` (j < 19) and `x_19 = t_300`, `t_0 = a_0`, `t_{k+1} = t_k² + k`.
+/// Public `x_j = a_j³ + a_j` (j < s) and `x_s = t_300`, `t_0 = a_0`, `t_{k+1} = t_k² + k`,
+/// with `s` secrets (`s + 1` public inputs).
 #[derive(Clone)]
 struct TestCircuit {
     secrets: Vec<Fr>,
@@ -71,7 +75,7 @@ impl ConstraintSynthesizer<Fr> for TestCircuit {
         for k in 0..CHAIN {
             t = &t * &t + FpVar::constant(Fr::from(k));
         }
-        t.enforce_equal(&xs[NUM_SECRETS])
+        t.enforce_equal(&xs[self.secrets.len()])
     }
 }
 
@@ -82,17 +86,18 @@ struct Setup {
     items: Vec<Item>,
 }
 
-fn setup(n: usize) -> Setup {
+fn setup(n: usize, num_inputs: usize) -> Setup {
+    let num_secrets = num_inputs - 1;
     let mut rng = ChaCha20Rng::seed_from_u64(2024);
     let blank = TestCircuit {
-        secrets: vec![Fr::from(1u64); NUM_SECRETS],
+        secrets: vec![Fr::from(1u64); num_secrets],
     };
     let (pk, vk) = Groth16::<Bn254>::circuit_specific_setup(blank, &mut rng).unwrap();
     let pvk = Groth16::<Bn254>::process_vk(&vk).unwrap();
     let statements: Vec<Item> = (0..8)
         .map(|_| {
             let c = TestCircuit {
-                secrets: (0..NUM_SECRETS).map(|_| Fr::rand(&mut rng)).collect(),
+                secrets: (0..num_secrets).map(|_| Fr::rand(&mut rng)).collect(),
             };
             let x = c.public_inputs();
             (Groth16::<Bn254>::prove(&pk, c, &mut rng).unwrap(), x)
@@ -128,7 +133,8 @@ fn challenges(pvk: &PreparedVerifyingKey<Bn254>, items: &[Item]) -> Vec<Fr> {
 }
 
 fn bench(c: &mut Criterion) {
-    let big = setup(10_000);
+    let big = setup(10_000, NUM_INPUTS);
+    let ballot = setup(10_000, BALLOT_INPUTS);
     let pvk = &big.pvk;
 
     let mut g = c.benchmark_group("verify");
@@ -156,6 +162,15 @@ fn bench(c: &mut Criterion) {
     g.bench_function(BenchmarkId::new("one_bad", 1_000), |b| {
         b.iter(|| batch_verify(pvk, &one_bad))
     });
+    // The default ballot shape: 7 public inputs.
+    for n in [1_000usize, 10_000] {
+        let items = &ballot.items[..n];
+        assert!(batch_verify(&ballot.pvk, items).iter().all(Result::is_ok));
+        g.throughput(Throughput::Elements(n as u64));
+        g.bench_function(BenchmarkId::new("valid_7_inputs", n), |b| {
+            b.iter(|| batch_verify(&ballot.pvk, items))
+        });
+    }
     g.finish();
 
     // The parts of a 1,000-proof batch, each as the batch computes it.
@@ -198,6 +213,16 @@ fn bench(c: &mut Criterion) {
     });
     g.bench_function(BenchmarkId::new("miller_loop", n), |b| {
         b.iter(|| multi_miller_loop(&pairs, |(p, q)| (*p, *q)))
+    });
+    // What the batch now runs instead of `prepare_b` + `miller_loop`.
+    let affine_pairs: Vec<(&G1Affine, &G2Affine)> =
+        ra.iter().zip(items.iter().map(|(p, _)| &p.b)).collect();
+    assert_eq!(
+        multi_miller_loop_affine(&affine_pairs, |(p, q)| (*p, *q)).0,
+        ml.0
+    );
+    g.bench_function(BenchmarkId::new("miller_loop_lines_on_the_fly", n), |b| {
+        b.iter(|| multi_miller_loop_affine(&affine_pairs, |(p, q)| (*p, *q)))
     });
     g.bench_function(BenchmarkId::new("msm_c_u128", n), |b| {
         b.iter(|| msm_u128(&cs, &r))

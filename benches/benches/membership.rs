@@ -22,6 +22,18 @@ fn poseidon2(c: &mut Criterion) {
     g.bench_function(BenchmarkId::new("zkvote", "hash2"), |b| {
         b.iter(|| poseidon::hash2(std::hint::black_box(xs[0]), std::hint::black_box(xs[1])))
     });
+    // Four independent hashes in lockstep, as the census build runs them (per hash).
+    let ys = members(8, 2);
+    g.throughput(Throughput::Elements(4));
+    g.bench_function(BenchmarkId::new("zkvote", "hash2_lanes_4"), |b| {
+        b.iter(|| {
+            poseidon::hash2_lanes::<4>(
+                std::hint::black_box([ys[0], ys[1], ys[2], ys[3]]),
+                std::hint::black_box([ys[4], ys[5], ys[6], ys[7]]),
+            )
+        })
+    });
+    g.throughput(Throughput::Elements(1));
     let mut lp = Poseidon::<Fr>::new_circom(2).expect("circom parameters for 2 inputs");
     g.bench_function(BenchmarkId::new("light-poseidon", "hash"), |b| {
         b.iter(|| lp.hash(std::hint::black_box(&xs)).expect("2 inputs"))

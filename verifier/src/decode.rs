@@ -14,6 +14,16 @@
 //! see the `decode` group of `benches/benches/batch_verify.rs` for the measured costs.
 //! Ballots should therefore carry the uncompressed encoding (128 bytes more per proof).
 //!
+//! # Why `B`'s subgroup check is not batched
+//! A batch check "`Σ r_i·B_i` is in the subgroup, for random `r_i`" would be unsound on
+//! BN254: the cofactor of G2, `h = 2p − n`, factors as
+//! `10069 · 5864401 · (a 222-bit number)` (BN254 is not G2-subgroup-secure, Barreto et
+//! al., "Subgroup security in pairing-based cryptography", eprint 2015/247). A `B_i`
+//! offset by a point `T` of order 10069 passes the combined check whenever
+//! `r_i ≡ 0 (mod 10069)`, i.e. with probability `1/10069`, not `2^-128`. So each `B` is
+//! checked on its own, and callers with many ballots decode them in parallel
+//! ([`crate::tally::tally`] does).
+//!
 //! Both decoders accept only canonical encodings (one proof, one byte string) and neither
 //! panics: every malformed input is an [`Error`] naming the element and the
 //! problem.

@@ -13,8 +13,10 @@
 //! ```
 //!
 //! computed as one multi-Miller loop over `n + 3` pairs (chunks in parallel, multiplied
-//! together) and one final exponentiation. `r_i·A_i` uses 128-bit scalars and all `B_i`
-//! are prepared in parallel.
+//! together) and one final exponentiation. `r_i·A_i` uses 128-bit scalars (computed in
+//! parallel and normalised to affine with one batch inversion), and the line
+//! coefficients of the `B_i` are computed inside the Miller loop
+//! ([`crate::pairing::multi_miller_loop_affine`]) rather than prepared and stored.
 //!
 //! If the batch fails it is split in halves, recursively. The value `v(S)` of the check
 //! over a sub-batch `S` (same `r_i`) is multiplicative, `v(S) = v(S_left)·v(S_right)`,
@@ -38,7 +40,7 @@ use merlin::Transcript;
 use rayon::prelude::*;
 
 use crate::decode::check_cheap;
-use crate::pairing::{is_well_formed, multi_miller_loop};
+use crate::pairing::{is_well_formed, multi_miller_loop, multi_miller_loop_affine};
 use crate::transcript::{labels, vk_digest, BatchTranscript};
 use crate::Error;
 
@@ -193,8 +195,6 @@ struct Entry<'a> {
     r: Fr,
     /// `r_i·A_i`.
     ra: G1Affine,
-    /// `B_i`, prepared.
-    b: G2Prepared<Config>,
 }
 
 struct Batch<'a> {
@@ -212,24 +212,22 @@ impl<'a> Batch<'a> {
         challenges: &[Fr],
         num_inputs: usize,
     ) -> Self {
-        let (ra, b): (Vec<G1Projective>, Vec<G2Prepared<Config>>) = accepted
+        let ra: Vec<G1Projective> = accepted
             .par_iter()
             .zip(challenges.par_iter())
-            .map(|(&i, r)| (mul_u128(&items[i].0.a, r), G2Prepared::from(items[i].0.b)))
-            .unzip();
+            .map(|(&i, r)| mul_u128(&items[i].0.a, r))
+            .collect();
         let ra = G1Projective::normalize_batch(&ra);
         let entries = accepted
             .iter()
             .zip(challenges)
             .zip(ra)
-            .zip(b)
-            .map(|(((&index, &r), ra), b)| Entry {
+            .map(|((&index, &r), ra)| Entry {
                 index,
                 proof: items[index].0,
                 inputs: items[index].1,
                 r,
                 ra,
-                b,
             })
             .collect();
         Batch {
@@ -282,7 +280,7 @@ impl<'a> Batch<'a> {
             (&fixed[2], &self.pvk.delta_g2_neg_pc),
         ];
         let (ml_items, ml_fixed) = rayon::join(
-            || multi_miller_loop(entries, |e| (&e.ra, &e.b)),
+            || multi_miller_loop_affine(entries, |e| (&e.ra, &e.proof.b)),
             || multi_miller_loop(&fixed_pairs, |(p, q)| (*p, *q)),
         );
         Bn254::final_exponentiation(ark_ec::pairing::MillerLoopOutput(ml_items.0 * ml_fixed.0))
@@ -300,7 +298,8 @@ impl<'a> Batch<'a> {
         }
         if range.len() == 1 {
             let e = &self.entries[range.start];
-            results[e.index] = verify_prepared(self.pvk, e.proof, &e.b, e.inputs);
+            let b = G2Prepared::from(e.proof.b);
+            results[e.index] = verify_prepared(self.pvk, e.proof, &b, e.inputs);
             return;
         }
         let mid = range.start + range.len() / 2;

@@ -16,11 +16,12 @@ use std::{collections::HashMap, path::Path};
 
 use ark_bn254::{Bn254, Fr};
 use ark_groth16::PreparedVerifyingKey;
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use zkvote_circuits::{election::Election, field::fr_to_decimal};
 
 use crate::{
-    ballot::{prepare_ballot, Ballot},
+    ballot::{prepare_ballot, Ballot, PreparedBallot},
     Error,
 };
 
@@ -91,12 +92,19 @@ pub fn tally(
     let mut nullifiers: Vec<Option<Fr>> = Vec::with_capacity(n);
     let mut batch_items = Vec::new();
     let mut batch_index = Vec::new();
-    for (i, input) in inputs.iter().enumerate() {
-        let p = input
-            .ballot
-            .as_ref()
-            .map_err(Clone::clone)
-            .and_then(|b| prepare_ballot(election, b));
+    // Decoding dominates this step (the subgroup check of each proof's `B`): run it on
+    // every core; `collect` keeps the input order.
+    let checked: Vec<Result<PreparedBallot, Error>> = inputs
+        .par_iter()
+        .map(|input| {
+            input
+                .ballot
+                .as_ref()
+                .map_err(Clone::clone)
+                .and_then(|b| prepare_ballot(election, b))
+        })
+        .collect();
+    for (i, (input, p)) in inputs.iter().zip(checked).enumerate() {
         nullifiers.push(input.ballot.as_ref().ok().map(|b| b.nullifier));
         match p {
             Ok(p) => {

@@ -41,7 +41,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::field::{fr_to_decimal, serde_decimal, serde_decimal_vec};
-use crate::poseidon::hash2;
+use crate::poseidon::{hash2, hash2_lanes};
 use crate::Error;
 
 /// Largest census depth supported (and largest number of siblings in a proof):
@@ -66,24 +66,43 @@ fn depth_for(n: usize) -> usize {
     }
 }
 
-/// One level up: pairs hashed, a lone last node carried.
-fn parent_level(level: &[Fr]) -> Vec<Fr> {
-    let pair = |c: &[Fr]| {
-        if c.len() == 2 {
-            hash2(c[0], c[1])
-        } else {
-            c[0]
-        }
-    };
-    if level.len() >= 2 * PAR_MIN_NODES {
-        level
-            .par_chunks(2)
-            .with_min_len(PAR_MIN_NODES / 2)
-            .map(pair)
-            .collect()
+/// Number of node pairs hashed together by [`hash2_lanes`] when building a level.
+const LANES: usize = 4;
+
+/// Hashes the pairs of `below` (even length, at most `2·LANES`) into `out`.
+fn hash_pairs(below: &[Fr], out: &mut [Fr]) {
+    debug_assert_eq!(below.len(), 2 * out.len());
+    if out.len() == LANES {
+        let left = std::array::from_fn(|k| below[2 * k]);
+        let right = std::array::from_fn(|k| below[2 * k + 1]);
+        out.copy_from_slice(&hash2_lanes::<LANES>(left, right));
     } else {
-        level.chunks(2).map(pair).collect()
+        for (o, c) in out.iter_mut().zip(below.chunks_exact(2)) {
+            *o = hash2(c[0], c[1]);
+        }
     }
+}
+
+/// One level up: pairs hashed ([`LANES`] at a time), a lone last node carried.
+fn parent_level(level: &[Fr]) -> Vec<Fr> {
+    let pairs = level.len() / 2;
+    let mut up = vec![Fr::zero(); level.len().div_ceil(2)];
+    if level.len() % 2 == 1 {
+        up[pairs] = level[level.len() - 1];
+    }
+    let below = &level[..2 * pairs];
+    let out = &mut up[..pairs];
+    if level.len() >= 2 * PAR_MIN_NODES {
+        out.par_chunks_mut(LANES)
+            .zip(below.par_chunks(2 * LANES))
+            .with_min_len(PAR_MIN_NODES / (2 * LANES))
+            .for_each(|(o, b)| hash_pairs(b, o));
+    } else {
+        for (o, b) in out.chunks_mut(LANES).zip(below.chunks(2 * LANES)) {
+            hash_pairs(b, o);
+        }
+    }
+    up
 }
 
 /// A LeanIMT census with Poseidon(2): every level kept, so proofs cost no hashing.
@@ -359,6 +378,24 @@ mod tests {
                 .collect();
         }
         level[0]
+    }
+
+    /// Timing aids for BENCHMARKS.md (run one at a time under `/usr/bin/time` to read the
+    /// CPU time of a 2²⁰-member build): the bulk build, and the definition hashed one
+    /// pair at a time.
+    #[test]
+    #[ignore]
+    fn cpu_time_build_2_20() {
+        let leaves = members(1 << 20, 20);
+        let tree = LeanImt::new(leaves).unwrap();
+        assert_eq!(tree.depth(), 20);
+    }
+
+    #[test]
+    #[ignore]
+    fn cpu_time_reference_2_20() {
+        let leaves = members(1 << 20, 20);
+        assert!(!reference_root(&leaves).is_zero());
     }
 
     #[test]
