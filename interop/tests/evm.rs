@@ -7,11 +7,7 @@
 //!
 //! Gas per ballot (printed; `cargo test --release -p zkvote-interop -- --nocapture`).
 
-use std::{
-    collections::HashMap,
-    path::{Path, PathBuf},
-    process::Command,
-};
+use std::{collections::HashMap, path::PathBuf, process::Command};
 
 use ark_bn254::{Bn254, Fr};
 use ark_groth16::{ProvingKey, VerifyingKey};

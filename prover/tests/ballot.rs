@@ -18,7 +18,7 @@ use zkvote_circuits::{
 use zkvote_prover::{
     census::{Census, Member},
     identity::Identity,
-    keys::{constraint_count, proving_key_bytes, setup},
+    keys::{proving_key_bytes, setup},
     vote::{build_circuit, prove_ballot, prove_ballots, VoteRequest},
 };
 use zkvote_verifier::{
@@ -299,7 +299,6 @@ const PINNED_VK_DIGEST: &str = "516c035f081ccf41cf9aeba1dac11eaaf91efbea7f03850e
 #[test]
 fn bad_ballots_are_rejected_with_reasons_and_never_abort_a_tally() {
     use ark_bn254::{Fq2, G2Affine};
-    use ark_ec::AffineRepr;
     use ark_ff::{One, UniformRand};
     use ark_serialize::CanonicalSerialize;
 
