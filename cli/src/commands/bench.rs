@@ -180,7 +180,7 @@ pub fn run(a: BenchArgs) -> CmdResult {
     }
     println!("zkvote bench ({threads} threads)");
     println!(
-        "{:>5} {:>6} {:>11} {:>9} {:>12} {:>12} {:>9} {:>16}",
+        "{:>5} {:>6} {:>11} {:>9} {:>12} {:>13} {:>9} {:>16}",
         "depth",
         "fields",
         "constraints",
@@ -193,10 +193,10 @@ pub fn run(a: BenchArgs) -> CmdResult {
     for r in summary["shapes"].as_array().expect("array") {
         let d = |k: &str| Duration::from_secs_f64(r[k].as_f64().unwrap_or(0.0));
         println!(
-            "{:>5} {:>6} {:>11} {:>9} {:>12} {:>12} {:>9} {:>16.0}",
-            r["depth"],
-            r["fields"],
-            r["constraints"],
+            "{:>5} {:>6} {:>11} {:>9} {:>12} {:>13} {:>9} {:>16.0}",
+            r["depth"].as_u64().unwrap_or(0),
+            r["fields"].as_u64().unwrap_or(0),
+            r["constraints"].as_u64().unwrap_or(0),
             fmt_duration(d("setup_s")),
             fmt_duration(d("prove_all_threads_s")),
             fmt_duration(d("prove_1_thread_s")),
