@@ -19,6 +19,13 @@ fn main() -> ExitCode {
     unsafe {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
+    if let Some(missing) = missing_cpu_features() {
+        eprintln!(
+            "error: this zkvote build uses {missing} instructions (fast field arithmetic), \
+             which this CPU lacks; rebuild with RUSTFLAGS=\"\" cargo build --release"
+        );
+        return ExitCode::from(2);
+    }
     let cli = match args::Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
@@ -34,4 +41,15 @@ fn main() -> ExitCode {
             ExitCode::from(e.code)
         }
     }
+}
+
+/// The CPU features this binary was compiled to assume (see `.cargo/config.toml`)
+/// that the running CPU does not have, so that an old CPU gets a message rather
+/// than an illegal-instruction crash in the middle of a proof.
+fn missing_cpu_features() -> Option<&'static str> {
+    #[cfg(all(target_arch = "x86_64", target_feature = "adx", target_feature = "bmi2"))]
+    if !(std::arch::is_x86_feature_detected!("adx") && std::arch::is_x86_feature_detected!("bmi2")) {
+        return Some("ADX/BMI2");
+    }
+    None
 }
