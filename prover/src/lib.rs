@@ -16,6 +16,8 @@ pub mod circom;
 mod error;
 pub mod identity;
 pub mod keys;
+pub mod msm;
+pub mod tables;
 pub mod vote;
 
 pub use error::Error;

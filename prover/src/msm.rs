@@ -1,0 +1,390 @@
+//! Multi-scalar multiplication over fixed bases with precomputed tables.
+//!
+//! A Groth16 proof is five MSMs over the proving key's bases, which never change. For
+//! bases `P_i` and signed `c`-bit digits `s_i = Σ_j d_ij·2^{cj}`, `d_ij ∈ (−2^{c−1}, 2^{c−1}]`,
+//!
+//! ```text
+//!   Σ_i s_i·P_i = Σ_{k=1}^{2^{c−1}} k·B_k,    B_k = Σ_{(i,j): |d_ij| = k} sign(d_ij)·T_ij,
+//!   T_ij = 2^{cj}·P_i   (the table, computed once per key)
+//! ```
+//!
+//! so every window shares one set of `2^{c−1}` buckets: one bucket pass of `n·⌈(b+1)/c⌉`
+//! additions and one running-sum reduction, with no doublings, where Pippenger's
+//! algorithm does a bucket pass *and a reduction* per window. The bucket sums are
+//! computed in affine coordinates, pairing up each bucket's points level by level and
+//! sharing one field inversion per level among all pairs (Montgomery's trick): an affine
+//! addition then costs about 6 multiplications instead of 11 for a mixed addition.
+//!
+//! Zero bases are dropped when the table is built; zero scalars cost nothing. The
+//! result equals [`ark_ec::VariableBaseMSM::msm`] on the same bases and scalars (tested).
+
+use ark_ec::{
+    short_weierstrass::{Affine, Projective, SWCurveConfig},
+    AffineRepr, CurveGroup, PrimeGroup,
+};
+use ark_ff::{AdditiveGroup, Field, PrimeField, Zero};
+use rayon::prelude::*;
+
+/// Precomputed multiples `2^{cj}·P_i` of a fixed list of bases.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FixedBaseTable<P: SWCurveConfig> {
+    /// Digit width `c` in bits.
+    window: u32,
+    /// Digits per scalar, `⌈(bits + 1)/c⌉` (signed digits can carry one bit further).
+    windows: usize,
+    /// Number of bases the table was built for (zero bases included).
+    len: usize,
+    /// Position of each non-zero base in the original list.
+    indices: Vec<u32>,
+    /// `points[t·windows + j] = 2^{cj}·P_{indices[t]}`.
+    points: Vec<Affine<P>>,
+}
+
+impl<P: SWCurveConfig> FixedBaseTable<P> {
+    /// The digit width that minimises the estimated cost for `n` bases: `n·⌈(b+1)/c⌉`
+    /// affine additions (≈ 6 multiplications each) plus `2^{c−1}` buckets to reduce
+    /// (≈ 27 multiplications each).
+    pub fn best_window(n: usize) -> u32 {
+        let bits = P::ScalarField::MODULUS_BIT_SIZE as usize + 1;
+        (4u32..=16)
+            .min_by_key(|&c| {
+                let windows = bits.div_ceil(c as usize);
+                6 * n.max(1) * windows + 27 * (1usize << (c - 1))
+            })
+            .unwrap_or(12)
+    }
+
+    /// Builds the table for `bases` with digit width `window` (4..=20 bits).
+    pub fn new(bases: &[Affine<P>], window: u32) -> Self {
+        let window = window.clamp(4, 20);
+        let bits = P::ScalarField::MODULUS_BIT_SIZE as usize + 1;
+        let windows = bits.div_ceil(window as usize);
+        let indices: Vec<u32> = bases
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| !p.is_zero())
+            .map(|(i, _)| i as u32)
+            .collect();
+        let points = indices
+            .par_chunks(128)
+            .map(|chunk| {
+                let mut proj = Vec::with_capacity(chunk.len() * windows);
+                for &i in chunk {
+                    let mut p: Projective<P> = bases[i as usize].into();
+                    for _ in 0..windows {
+                        proj.push(p);
+                        for _ in 0..window {
+                            p.double_in_place();
+                        }
+                    }
+                }
+                Projective::normalize_batch(&proj)
+            })
+            .collect::<Vec<_>>()
+            .concat();
+        Self {
+            window,
+            windows,
+            len: bases.len(),
+            indices,
+            points,
+        }
+    }
+
+    /// Rebuilds a table from its parts (as stored in a file); `None` when they are
+    /// inconsistent.
+    pub fn from_parts(
+        window: u32,
+        len: usize,
+        indices: Vec<u32>,
+        points: Vec<Affine<P>>,
+    ) -> Option<Self> {
+        if !(4..=20).contains(&window) {
+            return None;
+        }
+        let bits = P::ScalarField::MODULUS_BIT_SIZE as usize + 1;
+        let windows = bits.div_ceil(window as usize);
+        let increasing = indices.windows(2).all(|w| w[0] < w[1]);
+        let in_range = indices.last().is_none_or(|&i| (i as usize) < len);
+        (increasing && in_range && points.len() == indices.len() * windows).then_some(Self {
+            window,
+            windows,
+            len,
+            indices,
+            points,
+        })
+    }
+
+    /// Digit width in bits.
+    pub fn window(&self) -> u32 {
+        self.window
+    }
+
+    /// Number of bases (zero bases included).
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// True for a table of no bases.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Positions of the non-zero bases.
+    pub fn indices(&self) -> &[u32] {
+        &self.indices
+    }
+
+    /// The precomputed points, `windows` per non-zero base.
+    pub fn points(&self) -> &[Affine<P>] {
+        &self.points
+    }
+
+    /// `Σ scalars[i]·bases[i]`; scalars beyond the bases are ignored and missing ones
+    /// count as zero (as [`ark_ec::VariableBaseMSM::msm_bigint`] truncates).
+    pub fn msm(&self, scalars: &[P::ScalarField]) -> Projective<P> {
+        let c = self.window as usize;
+        let w = self.windows;
+        // Signed digits of every (non-zero base, window), as entries
+        // (table position << 1 | negative) grouped by bucket |d| − 1.
+        let mut digits = vec![0i32; self.indices.len() * w];
+        digits
+            .par_chunks_mut(w)
+            .zip(&self.indices)
+            .for_each(|(out, &i)| {
+                if let Some(s) = scalars.get(i as usize) {
+                    signed_digits(s.into_bigint().as_ref(), c, out);
+                }
+            });
+        let buckets = 1usize << (c - 1);
+        let chunks = rayon::current_num_threads().clamp(1, buckets);
+        let per = buckets.div_ceil(chunks);
+        (0..chunks)
+            .into_par_iter()
+            .map(|chunk| {
+                let lo = chunk * per;
+                let hi = ((chunk + 1) * per).min(buckets);
+                if lo >= hi {
+                    return Projective::zero();
+                }
+                self.bucket_range(&digits, lo, hi)
+            })
+            .sum()
+    }
+
+    /// `Σ_{k ∈ [lo, hi)} (k + 1)·B_k` for the buckets of one range.
+    fn bucket_range(&self, digits: &[i32], lo: usize, hi: usize) -> Projective<P> {
+        let mut buckets = Buckets::new(hi - lo);
+        for (pos, &d) in digits.iter().enumerate() {
+            let k = d.unsigned_abs() as usize;
+            if k > lo && k <= hi {
+                let p = self.points[pos];
+                buckets.add(k - lo - 1, if d < 0 { -p } else { p });
+            }
+        }
+        buckets.flush();
+
+        // Running sum: acc = Σ (k − lo + 1)·B_k, then add lo·Σ B_k.
+        let mut running = Projective::<P>::zero();
+        let mut acc = Projective::<P>::zero();
+        for k in (0..hi - lo).rev() {
+            running += buckets.affine[k];
+            if !buckets.overflow[k].is_zero() {
+                running += buckets.overflow[k];
+            }
+            acc += running;
+        }
+        if lo > 0 {
+            acc += running.mul_bigint([lo as u64]);
+        }
+        acc
+    }
+}
+
+/// Points added to at most this many distinct buckets share one inversion.
+const BATCH: usize = 256;
+
+/// Buckets summed in affine coordinates, additions deferred into batches that share
+/// one field inversion. A point for a bucket that already waits in the current batch
+/// goes to that bucket's projective overflow sum instead (rare with many buckets; the
+/// worst case, every point in one bucket, costs what Pippenger's mixed additions do).
+struct Buckets<P: SWCurveConfig> {
+    affine: Vec<Affine<P>>,
+    overflow: Vec<Projective<P>>,
+    busy: Vec<bool>,
+    pending: Vec<(usize, Affine<P>)>,
+    dens: Vec<P::BaseField>,
+}
+
+impl<P: SWCurveConfig> Buckets<P> {
+    fn new(n: usize) -> Self {
+        Self {
+            affine: vec![Affine::identity(); n],
+            overflow: vec![Projective::zero(); n],
+            busy: vec![false; n],
+            pending: Vec::with_capacity(BATCH),
+            dens: Vec::with_capacity(BATCH),
+        }
+    }
+
+    fn add(&mut self, k: usize, p: Affine<P>) {
+        if self.busy[k] {
+            self.overflow[k] += p;
+        } else if self.affine[k].is_zero() {
+            self.affine[k] = p;
+        } else {
+            self.busy[k] = true;
+            self.pending.push((k, p));
+            if self.pending.len() == BATCH.min(self.affine.len() / 4).max(1) {
+                self.flush();
+            }
+        }
+    }
+
+    /// Applies the pending additions `affine[k] += p` with one shared inversion.
+    fn flush(&mut self) {
+        self.dens.clear();
+        for &(k, p) in &self.pending {
+            let b = self.affine[k];
+            self.dens.push(if b.x != p.x {
+                p.x - b.x
+            } else if b.y == p.y && !p.y.is_zero() {
+                p.y.double()
+            } else {
+                P::BaseField::ONE // b = −p: the sum is the identity, no inversion used
+            });
+        }
+        ark_ff::batch_inversion(&mut self.dens);
+        for (&(k, p), d) in self.pending.iter().zip(&self.dens) {
+            let b = self.affine[k];
+            self.busy[k] = false;
+            let lambda = if b.x != p.x {
+                (p.y - b.y) * d
+            } else if b.y == p.y && !p.y.is_zero() {
+                let x2 = p.x.square();
+                (x2.double() + x2 + P::COEFF_A) * d
+            } else {
+                self.affine[k] = Affine::identity();
+                continue;
+            };
+            let x3 = lambda.square() - b.x - p.x;
+            let y3 = lambda * (b.x - x3) - b.y;
+            self.affine[k] = Affine::new_unchecked(x3, y3);
+        }
+        self.pending.clear();
+    }
+}
+
+/// Signed `c`-bit digits of a little-endian scalar, one per element of `out`.
+fn signed_digits(limbs: &[u64], c: usize, out: &mut [i32]) {
+    let half = 1i64 << (c - 1);
+    let mut carry = 0i64;
+    for (j, out) in out.iter_mut().enumerate() {
+        let bit = j * c;
+        let limb = bit / 64;
+        let off = bit % 64;
+        let mut v = limbs.get(limb).map_or(0, |l| l >> off);
+        if off + c > 64 {
+            v |= limbs.get(limb + 1).map_or(0, |l| l << (64 - off));
+        }
+        let mut d = (v & ((1u64 << c) - 1)) as i64 + carry;
+        if d > half {
+            d -= 1 << c;
+            carry = 1;
+        } else {
+            carry = 0;
+        }
+        *out = d as i32;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ark_bn254::{Fr, G1Affine, G1Projective, G2Affine, G2Projective};
+    use ark_ec::VariableBaseMSM;
+    use ark_ff::UniformRand;
+    use ark_std::rand::{rngs::StdRng, SeedableRng};
+
+    fn scalars(n: usize, rng: &mut StdRng) -> Vec<Fr> {
+        (0..n)
+            .map(|i| match i % 7 {
+                0 => Fr::zero(),
+                1 => Fr::from(1u64),
+                2 => -Fr::from(1u64),
+                3 => Fr::from(i as u64),
+                _ => Fr::rand(rng),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn equals_arkworks_msm_g1() {
+        let mut rng = StdRng::seed_from_u64(7);
+        for (n, c) in [(1, 4), (5, 5), (300, 9), (1000, 13)] {
+            let mut bases: Vec<G1Affine> = (0..n).map(|_| G1Affine::rand(&mut rng)).collect();
+            if n > 3 {
+                bases[2] = G1Affine::zero();
+            }
+            let s = scalars(n, &mut rng);
+            let table = FixedBaseTable::new(&bases, c);
+            assert_eq!(table.msm(&s), G1Projective::msm(&bases, &s).unwrap(), "n {n}");
+        }
+    }
+
+    #[test]
+    fn equals_arkworks_msm_g2() {
+        let mut rng = StdRng::seed_from_u64(8);
+        let bases: Vec<G2Affine> = (0..200).map(|_| G2Affine::rand(&mut rng)).collect();
+        let s = scalars(200, &mut rng);
+        let table = FixedBaseTable::new(&bases, FixedBaseTable::<ark_bn254::g2::Config>::best_window(200));
+        assert_eq!(table.msm(&s), G2Projective::msm(&bases, &s).unwrap());
+    }
+
+    /// Repeated and opposite bases make buckets meet equal points (doubling) and
+    /// opposite points (cancellation).
+    #[test]
+    fn repeated_and_opposite_bases() {
+        let mut rng = StdRng::seed_from_u64(9);
+        let p = G1Affine::rand(&mut rng);
+        let q = G1Affine::rand(&mut rng);
+        let bases = vec![p, p, -p, p, q, -q, q, p, p];
+        for s in [
+            vec![Fr::from(3u64); 9],
+            vec![Fr::from(5u64), Fr::from(5u64), Fr::from(5u64), Fr::from(5u64), Fr::from(2u64), Fr::from(2u64), Fr::from(2u64), -Fr::from(5u64), Fr::from(5u64)],
+            (0..9).map(|_| Fr::rand(&mut rng)).collect(),
+            vec![Fr::zero(); 9],
+        ] {
+            for c in [4, 6, 11] {
+                let table = FixedBaseTable::new(&bases, c);
+                assert_eq!(table.msm(&s), G1Projective::msm(&bases, &s).unwrap());
+            }
+        }
+    }
+
+    #[test]
+    fn short_and_long_scalar_lists() {
+        let mut rng = StdRng::seed_from_u64(10);
+        let bases: Vec<G1Affine> = (0..50).map(|_| G1Affine::rand(&mut rng)).collect();
+        let s = scalars(60, &mut rng);
+        let table = FixedBaseTable::new(&bases, 8);
+        assert_eq!(table.msm(&s), G1Projective::msm_unchecked(&bases, &s[..50]));
+        assert_eq!(table.msm(&s[..20]), G1Projective::msm_unchecked(&bases[..20], &s[..20]));
+    }
+
+    #[test]
+    fn from_parts_checks_consistency() {
+        let mut rng = StdRng::seed_from_u64(11);
+        let bases: Vec<G1Affine> = (0..10).map(|_| G1Affine::rand(&mut rng)).collect();
+        let t = FixedBaseTable::new(&bases, 10);
+        let again = FixedBaseTable::from_parts(10, 10, t.indices().to_vec(), t.points().to_vec());
+        assert!(again.as_ref() == Some(&t));
+        assert!(FixedBaseTable::from_parts(10, 5, t.indices().to_vec(), t.points().to_vec()).is_none());
+        assert!(FixedBaseTable::from_parts(11, 10, t.indices().to_vec(), t.points().to_vec()).is_none());
+        assert!(FixedBaseTable::from_parts(3, 10, t.indices().to_vec(), t.points().to_vec()).is_none());
+        let mut swapped = t.indices().to_vec();
+        swapped.swap(0, 1);
+        assert!(FixedBaseTable::from_parts(10, 10, swapped, t.points().to_vec()).is_none());
+    }
+}
+
