@@ -14,7 +14,7 @@ pub enum Error {
     /// A decimal number was not below the BN254 scalar field modulus `r`.
     #[error("{0} is not below the BN254 scalar field modulus")]
     NotInField(String),
-    /// Poseidon was asked for an arity it has no circom parameters for.
+    /// Poseidon was asked for an arity circomlib has no parameters for (0, or more than 16).
     #[error("Poseidon takes 1 to {max} inputs, got {got}")]
     PoseidonArity {
         /// Number of inputs given.

@@ -19,6 +19,8 @@ use crate::Error;
 pub const POSEIDON1_CONSTRAINTS: usize = 213;
 /// Constraints of one `Poseidon(2)` (circomlib: 240).
 pub const POSEIDON2_CONSTRAINTS: usize = 240;
+/// Constraints of one `Poseidon(16)`, the widest (`t = 17`, `R_P = 68`).
+pub const POSEIDON16_CONSTRAINTS: usize = 609;
 
 fn pow5(x: &FpVar<Fr>) -> Result<FpVar<Fr>, SynthesisError> {
     let x2 = x.square()?;
@@ -133,6 +135,7 @@ mod tests {
             match n {
                 1 => assert_eq!(cs.num_constraints(), POSEIDON1_CONSTRAINTS),
                 2 => assert_eq!(cs.num_constraints(), POSEIDON2_CONSTRAINTS),
+                16 => assert_eq!(cs.num_constraints(), POSEIDON16_CONSTRAINTS),
                 _ => {}
             }
         }
@@ -154,12 +157,30 @@ mod tests {
         assert!(!cs.is_satisfied().unwrap());
     }
 
+    /// The widths light-poseidon lacks (13 to 16 inputs): the gadget's output, bound to
+    /// a public input, is satisfied by the native hash and by nothing else.
+    #[test]
+    fn wide_gadget_binds_native_output() {
+        use ark_r1cs_std::eq::EqGadget;
+        let mut rng = rand_chacha::ChaCha20Rng::seed_from_u64(9);
+        for n in [13, 16] {
+            let xs: Vec<Fr> = (0..n).map(|_| Fr::rand(&mut rng)).collect();
+            let native = poseidon::hash(&xs).unwrap();
+            for (claim, ok) in [(native, true), (native + Fr::from(1u64), false)] {
+                let cs = ConstraintSystem::<Fr>::new_ref();
+                let vars = alloc(&cs, &xs);
+                let out = hash_var(&vars).unwrap();
+                assert_eq!(out.value().unwrap(), native, "n = {n}");
+                let claimed = FpVar::new_input(cs.clone(), || Ok(claim)).unwrap();
+                out.enforce_equal(&claimed).unwrap();
+                assert_eq!(cs.is_satisfied().unwrap(), ok, "n = {n}, claim ok: {ok}");
+            }
+        }
+    }
+
     #[test]
     fn gadget_equals_shared_vectors() {
         for case in crate::test_vectors::vectors().poseidon {
-            if case.inputs.len() > poseidon::MAX_INPUTS {
-                continue;
-            }
             let cs = ConstraintSystem::<Fr>::new_ref();
             let vars = alloc(&cs, &case.inputs);
             assert_eq!(hash_var(&vars).unwrap().value().unwrap(), case.output);
