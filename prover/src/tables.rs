@@ -11,18 +11,36 @@
 //! ```
 //!
 //! `h` comes from the key's QAP reduction (arkworks' or snarkjs'), as in [`crate::vote`].
+//!
+//! ## The tables file
+//! `<key>.tables`, next to the proving key: the 8-byte magic `ZKVOTETB`, a format
+//! version (u32 LE), the SHA-256 (hex, 64 bytes) of the proving-key file the tables
+//! were made from, then the five tables (a, b_g1, b_g2, h, l), each as window (u32),
+//! number of bases (u64), number of non-zero bases `m` (u64), `m` indices (u32) and
+//! `m·windows` points, each coordinate as its raw Montgomery limbs (u64 LE), so that
+//! loading is a copy. The file is not validated point by point (that would cost what
+//! building it costs): [`ProvingTables::prove_checked`] verifies every proof made with
+//! tables against the key's verifying key, so a damaged or foreign tables file can make
+//! a proof fail over to the standard prover, never make a wrong ballot. (Zero
+//! knowledge does not depend on the tables either: `A` and `B` are uniformly random
+//! through `r·δ` and `s·δ`, taken from the key, and a valid `C` is determined by them.)
 
-use ark_bn254::{g1, g2, Bn254, Fr, G1Projective};
-use ark_ec::{AffineRepr, CurveGroup};
-use ark_ff::{UniformRand, Zero};
-use ark_groth16::{r1cs_to_qap::R1CSToQAP, Proof, ProvingKey};
+use ark_bn254::{g1, g2, Bn254, Fq, Fq2, Fr, G1Affine, G1Projective, G2Affine};
+use ark_ec::{short_weierstrass::SWCurveConfig, CurveGroup};
+use ark_ff::{BigInt, UniformRand, Zero};
+use ark_groth16::{r1cs_to_qap::R1CSToQAP, Groth16, Proof, ProvingKey};
 use ark_poly::GeneralEvaluationDomain;
 use ark_relations::gr1cs::{
     ConstraintSynthesizer, ConstraintSystem, OptimizationGoal, SynthesisError, SynthesisMode,
 };
 use ark_std::rand::Rng;
 
-use crate::msm::FixedBaseTable;
+use crate::{msm::FixedBaseTable, Error};
+
+/// First bytes of a tables file.
+pub const TABLES_MAGIC: &[u8; 8] = b"ZKVOTETB";
+/// Version of the tables file format.
+pub const TABLES_VERSION: u32 = 1;
 
 /// Tables for the five bases of a proving key.
 #[derive(Clone, PartialEq, Eq)]
@@ -37,6 +55,21 @@ pub struct ProvingTables {
     pub h: FixedBaseTable<g1::Config>,
     /// For `pk.l_query`.
     pub l: FixedBaseTable<g1::Config>,
+}
+
+impl std::fmt::Debug for ProvingTables {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "ProvingTables {{ bases: a {}, b_g1 {}, b_g2 {}, h {}, l {}; window {} }}",
+            self.a.len(),
+            self.b_g1.len(),
+            self.b_g2.len(),
+            self.h.len(),
+            self.l.len(),
+            self.a.window()
+        )
+    }
 }
 
 impl ProvingTables {
@@ -66,6 +99,29 @@ impl ProvingTables {
             && self.b_g2.len() == pk.b_g2_query.len()
             && self.h.len() == pk.h_query.len()
             && self.l.len() == pk.l_query.len()
+    }
+
+    /// Like [`Self::prove`], then verifies the proof against `pk`'s verifying key (about
+    /// 2 ms): `Ok(None)` when it does not verify, which only tables that do not belong
+    /// to `pk` cause; the caller then proves without tables.
+    pub fn prove_checked<Q: R1CSToQAP, C: ConstraintSynthesizer<Fr>, R: Rng>(
+        &self,
+        pk: &ProvingKey<Bn254>,
+        circuit: C,
+        rng: &mut R,
+    ) -> Result<Option<Proof<Bn254>>, SynthesisError> {
+        let r = Fr::rand(rng);
+        let s = Fr::rand(rng);
+        let mut inputs = Vec::new();
+        let proof = self.prove_with(pk, circuit, r, s, |cs| {
+            if let Some(b) = cs.borrow() {
+                inputs = b.instance_assignment()?[1..].to_vec();
+            }
+            Q::witness_map::<Fr, GeneralEvaluationDomain<Fr>>(cs)
+        })?;
+        let pvk = ark_groth16::prepare_verifying_key(&pk.vk);
+        let valid = Groth16::<Bn254>::verify_proof(&pvk, &proof, &inputs).unwrap_or(false);
+        Ok(valid.then_some(proof))
     }
 
     /// A proof for `circuit` under `pk` with the QAP reduction `Q`; draws `r` then `s`
@@ -145,9 +201,168 @@ impl ProvingTables {
     }
 }
 
-/// Whether a key has any bases at all (a key of an empty circuit has none to tabulate).
-pub fn has_bases(pk: &ProvingKey<Bn254>) -> bool {
-    pk.a_query.iter().any(|p| !p.is_zero())
+impl ProvingTables {
+    /// The tables file's bytes, bound to the proving-key file with digest `pk_digest`.
+    pub fn to_bytes(&self, pk_digest: &str) -> Vec<u8> {
+        let mut out = Vec::new();
+        out.extend_from_slice(TABLES_MAGIC);
+        out.extend_from_slice(&TABLES_VERSION.to_le_bytes());
+        let mut d = [b'0'; 64];
+        let n = pk_digest.len().min(64);
+        d[..n].copy_from_slice(&pk_digest.as_bytes()[..n]);
+        out.extend_from_slice(&d);
+        write_table(&mut out, &self.a);
+        write_table(&mut out, &self.b_g1);
+        write_table(&mut out, &self.b_g2);
+        write_table(&mut out, &self.h);
+        write_table(&mut out, &self.l);
+        out
+    }
+
+    /// Parses a tables file: the proving-key digest it was made for, and the tables.
+    /// Checks the structure (sizes, indices), not the points (see the module docs).
+    pub fn parse(file: &str, bytes: &[u8]) -> Result<(String, Self), Error> {
+        let bad = |what: String| Error::KeyFile {
+            file: file.to_string(),
+            what,
+        };
+        let mut r = Reader { bytes, pos: 0 };
+        if r.take(8) != Some(TABLES_MAGIC.as_slice()) {
+            return Err(bad("not a zkvote tables file (bad magic)".into()));
+        }
+        let version = r.u32().ok_or_else(|| bad("truncated header".into()))?;
+        if version != TABLES_VERSION {
+            return Err(bad(format!(
+                "tables format version {version}, this zkvote reads {TABLES_VERSION}"
+            )));
+        }
+        let digest = r
+            .take(64)
+            .and_then(|d| std::str::from_utf8(d).ok())
+            .ok_or_else(|| bad("truncated or invalid key digest".into()))?
+            .to_string();
+        let mut next_g1 = |name: &str| {
+            read_table::<g1::Config>(&mut r).ok_or_else(|| bad(format!("malformed {name} table")))
+        };
+        let a = next_g1("a")?;
+        let b_g1 = next_g1("b_g1")?;
+        let b_g2 = read_table::<g2::Config>(&mut r).ok_or_else(|| bad("malformed b_g2 table".into()))?;
+        let mut next_g1 = |name: &str| {
+            read_table::<g1::Config>(&mut r).ok_or_else(|| bad(format!("malformed {name} table")))
+        };
+        let h = next_g1("h")?;
+        let l = next_g1("l")?;
+        if r.pos != bytes.len() {
+            return Err(bad(format!("{} trailing bytes", bytes.len() - r.pos)));
+        }
+        Ok((digest, Self { a, b_g1, b_g2, h, l }))
+    }
+}
+
+/// Points stored as their raw Montgomery limbs.
+trait RawPoint: SWCurveConfig {
+    /// u64 limbs per point.
+    const LIMBS: usize;
+    fn push_limbs(p: &ark_ec::short_weierstrass::Affine<Self>, out: &mut Vec<u8>);
+    fn from_limbs(l: &[u64]) -> ark_ec::short_weierstrass::Affine<Self>;
+}
+
+fn fq_limbs(f: &Fq, out: &mut Vec<u8>) {
+    for limb in f.0 .0 {
+        out.extend_from_slice(&limb.to_le_bytes());
+    }
+}
+
+fn fq_from(l: &[u64]) -> Fq {
+    Fq::new_unchecked(BigInt([l[0], l[1], l[2], l[3]]))
+}
+
+impl RawPoint for g1::Config {
+    const LIMBS: usize = 8;
+    fn push_limbs(p: &G1Affine, out: &mut Vec<u8>) {
+        fq_limbs(&p.x, out);
+        fq_limbs(&p.y, out);
+    }
+    fn from_limbs(l: &[u64]) -> G1Affine {
+        G1Affine::new_unchecked(fq_from(&l[0..4]), fq_from(&l[4..8]))
+    }
+}
+
+impl RawPoint for g2::Config {
+    const LIMBS: usize = 16;
+    fn push_limbs(p: &G2Affine, out: &mut Vec<u8>) {
+        for f in [&p.x.c0, &p.x.c1, &p.y.c0, &p.y.c1] {
+            fq_limbs(f, out);
+        }
+    }
+    fn from_limbs(l: &[u64]) -> G2Affine {
+        G2Affine::new_unchecked(
+            Fq2::new(fq_from(&l[0..4]), fq_from(&l[4..8])),
+            Fq2::new(fq_from(&l[8..12]), fq_from(&l[12..16])),
+        )
+    }
+}
+
+fn write_table<P: RawPoint>(out: &mut Vec<u8>, t: &FixedBaseTable<P>) {
+    out.extend_from_slice(&t.window().to_le_bytes());
+    out.extend_from_slice(&(t.len() as u64).to_le_bytes());
+    out.extend_from_slice(&(t.indices().len() as u64).to_le_bytes());
+    for i in t.indices() {
+        out.extend_from_slice(&i.to_le_bytes());
+    }
+    out.reserve(t.points().len() * P::LIMBS * 8);
+    for p in t.points() {
+        P::push_limbs(p, out);
+    }
+}
+
+fn read_table<P: RawPoint>(r: &mut Reader<'_>) -> Option<FixedBaseTable<P>> {
+    let window = r.u32()?;
+    let len = usize::try_from(r.u64()?).ok()?;
+    let m = usize::try_from(r.u64()?).ok()?;
+    if !(4..=20).contains(&window) || m > len || len > u32::MAX as usize {
+        return None;
+    }
+    let bits = <P::ScalarField as ark_ff::PrimeField>::MODULUS_BIT_SIZE as usize + 1;
+    let windows = bits.div_ceil(window as usize);
+    let indices = r
+        .take(m.checked_mul(4)?)?
+        .chunks_exact(4)
+        .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+        .collect();
+    let raw = r.take(m.checked_mul(windows)?.checked_mul(P::LIMBS * 8)?)?;
+    let points = raw
+        .chunks_exact(P::LIMBS * 8)
+        .map(|c| {
+            let limbs: Vec<u64> = c
+                .chunks_exact(8)
+                .map(|b| u64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]))
+                .collect();
+            P::from_limbs(&limbs)
+        })
+        .collect();
+    FixedBaseTable::from_parts(window, len, indices, points)
+}
+
+struct Reader<'a> {
+    bytes: &'a [u8],
+    pos: usize,
+}
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
+        let end = self.pos.checked_add(n)?;
+        let s = self.bytes.get(self.pos..end)?;
+        self.pos = end;
+        Some(s)
+    }
+    fn u32(&mut self) -> Option<u32> {
+        self.take(4).map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+    }
+    fn u64(&mut self) -> Option<u64> {
+        self.take(8)
+            .map(|b| u64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]))
+    }
 }
 
 #[cfg(test)]
@@ -206,6 +421,43 @@ mod tests {
         let theirs = Groth16::<Bn254>::prove(&pk, c, &mut StdRng::seed_from_u64(9)).unwrap();
         assert!(ours == theirs);
         assert!(Groth16::<Bn254>::verify(&vk, &[Fr::from(15u64)], &ours).unwrap());
+    }
+
+    #[test]
+    fn file_round_trip_and_damage() {
+        let mut rng = StdRng::seed_from_u64(3);
+        let c = Chain { x: Fr::from(4u64), y: Fr::from(6u64), n: 40 };
+        let (pk, _) = Groth16::<Bn254>::circuit_specific_setup(c.clone(), &mut rng).unwrap();
+        let tables = ProvingTables::new(&pk);
+        let digest = "ab".repeat(32);
+        let bytes = tables.to_bytes(&digest);
+        let (d, again) = ProvingTables::parse("t", &bytes).unwrap();
+        assert_eq!(d, digest);
+        assert!(again == tables);
+        // Structure errors are reported, never a panic, for every truncation.
+        for cut in [0, 7, 12, 76, 80, bytes.len() / 2, bytes.len() - 1] {
+            let e = ProvingTables::parse("t.tables", &bytes[..cut]).err().unwrap();
+            assert!(e.to_string().contains("t.tables"), "{e}");
+        }
+        let mut long = bytes.clone();
+        long.push(0);
+        assert!(ProvingTables::parse("t", &long).is_err());
+        let mut v2 = bytes.clone();
+        v2[8] = 2;
+        assert!(ProvingTables::parse("t", &v2).unwrap_err().to_string().contains("version 2"));
+        // A damaged point parses, but the checked prover notices the proof is invalid.
+        let mut bad = bytes.clone();
+        let at = bytes.len() - 40;
+        bad[at] ^= 1;
+        let (_, damaged) = ProvingTables::parse("t", &bad).unwrap();
+        assert!(damaged
+            .prove_checked::<LibsnarkReduction, _, _>(&pk, c.clone(), &mut rng)
+            .unwrap()
+            .is_none());
+        assert!(tables
+            .prove_checked::<LibsnarkReduction, _, _>(&pk, c, &mut rng)
+            .unwrap()
+            .is_some());
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! Proving ballots: one, or many in parallel.
 
 use ark_bn254::{Bn254, Fr};
-use ark_groth16::{Groth16, ProvingKey};
+use ark_groth16::{r1cs_to_qap::LibsnarkReduction, Groth16, ProvingKey};
+use ark_relations::gr1cs::SynthesisError;
 use ark_snark::SNARK;
 use rand::{CryptoRng, RngCore, SeedableRng};
 use rand_chacha::ChaCha20Rng;
@@ -18,7 +19,7 @@ use zkvote_circuits::{
 };
 use zkvote_verifier::{ballot::Ballot, keys::QapReduction};
 
-use crate::{circom::CircomReduction, identity::Identity, Error};
+use crate::{circom::CircomReduction, identity::Identity, tables::ProvingTables, Error};
 
 /// Everything a member needs to vote, besides the keys.
 #[derive(Clone, Debug)]
@@ -96,18 +97,47 @@ pub fn prove_ballot<R: RngCore + CryptoRng>(
     req: &VoteRequest<'_>,
     rng: &mut R,
 ) -> Result<Ballot, Error> {
+    prove_ballot_with(pk, None, req, rng)
+}
+
+/// Proves one ballot, with the key's precomputed MSM tables when given (see
+/// [`crate::tables`]; faster, same proofs). A proof made with tables is verified
+/// before it is returned; tables that do not belong to `pk` make the prover fall back
+/// to [`prove_ballot`]'s path instead of producing an invalid ballot.
+pub fn prove_ballot_with<R: RngCore + CryptoRng>(
+    pk: &ProvingKey<Bn254>,
+    tables: Option<&ProvingTables>,
+    req: &VoteRequest<'_>,
+    rng: &mut R,
+) -> Result<Ballot, Error> {
     if req.election.shape != shape_of(pk, req.election)? {
         return Err(Error::Election(
             "the proving key is for another circuit shape".into(),
         ));
     }
     let (circuit, nf) = build_circuit(req)?;
-    // A key from a snarkjs ceremony needs snarkjs' QAP reduction (see `crate::circom`).
-    let proof = match crate::keys::reduction_of(pk) {
-        QapReduction::Libsnark => Groth16::<Bn254>::prove(pk, circuit, rng),
-        QapReduction::Circom => Groth16::<Bn254, CircomReduction>::prove(pk, circuit, rng),
-    }
-    .map_err(|e| Error::Synthesis(e.to_string()))?;
+    let reduction = crate::keys::reduction_of(pk);
+    let synthesis = |e: SynthesisError| Error::Synthesis(e.to_string());
+    let fast = match tables.filter(|t| t.fits(pk)) {
+        Some(t) => match reduction {
+            QapReduction::Libsnark => t.prove_checked::<LibsnarkReduction, _, _>(pk, circuit, rng),
+            QapReduction::Circom => t.prove_checked::<CircomReduction, _, _>(pk, circuit, rng),
+        }
+        .map_err(synthesis)?,
+        None => None,
+    };
+    let proof = match fast {
+        Some(proof) => proof,
+        None => {
+            // A key from a snarkjs ceremony needs snarkjs' QAP reduction (see `crate::circom`).
+            let (circuit, _) = build_circuit(req)?;
+            match reduction {
+                QapReduction::Libsnark => Groth16::<Bn254>::prove(pk, circuit, rng),
+                QapReduction::Circom => Groth16::<Bn254, CircomReduction>::prove(pk, circuit, rng),
+            }
+            .map_err(synthesis)?
+        }
+    };
     Ok(Ballot::new(
         req.election.id,
         nf,
@@ -141,6 +171,16 @@ pub fn prove_ballots<R: RngCore + CryptoRng>(
     requests: &[VoteRequest<'_>],
     rng: &mut R,
 ) -> Vec<Result<Ballot, Error>> {
+    prove_ballots_with(pk, None, requests, rng)
+}
+
+/// [`prove_ballots`] with the key's precomputed tables (see [`prove_ballot_with`]).
+pub fn prove_ballots_with<R: RngCore + CryptoRng>(
+    pk: &ProvingKey<Bn254>,
+    tables: Option<&ProvingTables>,
+    requests: &[VoteRequest<'_>],
+    rng: &mut R,
+) -> Vec<Result<Ballot, Error>> {
     let seeds: Vec<[u8; 32]> = requests
         .iter()
         .map(|_| {
@@ -152,6 +192,6 @@ pub fn prove_ballots<R: RngCore + CryptoRng>(
     requests
         .par_iter()
         .zip(seeds)
-        .map(|(req, seed)| prove_ballot(pk, req, &mut ChaCha20Rng::from_seed(seed)))
+        .map(|(req, seed)| prove_ballot_with(pk, tables, req, &mut ChaCha20Rng::from_seed(seed)))
         .collect()
 }

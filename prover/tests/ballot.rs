@@ -423,3 +423,37 @@ fn bad_ballots_are_rejected_with_reasons_and_never_abort_a_tally() {
         }
     }
 }
+
+/// Ballots proved with precomputed tables are the ballots the standard prover makes
+/// (same seed, same bytes), they verify, and tables of another key fall back to the
+/// standard prover instead of producing an invalid ballot.
+#[test]
+fn tables_make_the_same_ballots() {
+    use zkvote_prover::{
+        tables::ProvingTables,
+        vote::{prove_ballot_with, prove_ballots_with},
+    };
+    let w = world(CensusKind::Weighted, 5);
+    let e = election(&w, "T", BallotRules::quadratic(3, 30));
+    let pvk = prepare_verifying_key(&w.vk);
+    let tables = ProvingTables::new(&w.pk);
+    let req = request(&w, &e, 1, vec![3, 1, 1], 11);
+    let plain = prove_ballot(&w.pk, &req, &mut ChaCha20Rng::seed_from_u64(4)).unwrap();
+    let fast = prove_ballot_with(&w.pk, Some(&tables), &req, &mut ChaCha20Rng::seed_from_u64(4))
+        .unwrap();
+    assert_eq!(fast, plain);
+    verify_ballot(&e, &pvk, &fast).unwrap();
+
+    let reqs: Vec<_> = (0..4).map(|i| request(&w, &e, i, vec![1, 1, 1], 10)).collect();
+    let mut rng = ChaCha20Rng::seed_from_u64(6);
+    for b in prove_ballots_with(&w.pk, Some(&tables), &reqs, &mut rng) {
+        verify_ballot(&e, &pvk, &b.unwrap()).unwrap();
+    }
+
+    // Tables of another key with the same sizes (another setup of the same shape).
+    let other = world(CensusKind::Weighted, 6);
+    let foreign = ProvingTables::new(&other.pk);
+    assert!(foreign.fits(&w.pk));
+    let b = prove_ballot_with(&w.pk, Some(&foreign), &req, &mut rng).unwrap();
+    verify_ballot(&e, &pvk, &b).unwrap();
+}
