@@ -394,3 +394,61 @@ fn election_without_keys_says_how_to_make_them() {
     );
     fails(d, &["bogus-command"], 2, "unrecognized");
 }
+
+/// `setup --tables` writes the proving tables; `vote` uses them, refuses a damaged or
+/// foreign tables file by name (exit 2), and `--no-tables` proves without them.
+#[test]
+fn proving_tables() {
+    let e = small_election();
+    let d = e.dir.path();
+    let out = ok(
+        d,
+        &["setup", "--depth", "4", "--fields", "3", "--out", "keys", "--tables"],
+    );
+    assert!(out.contains("proving tables: "), "{out}");
+    // The election must name the new keys.
+    ok(
+        d,
+        &[
+            "election", "new", "--census", "census.json", "--options", "A,B,C", "--mode",
+            "single", "--title", "Tables", "--depth", "4", "--fields", "3", "--out",
+            "election.json",
+        ],
+    );
+    let vote = |out: &str, extra: &[&str]| {
+        let mut args = vec![
+            "vote", "--identity", "alice.json", "--census", "census.json", "--election",
+            "election.json", "--choice", "1", "--out", out,
+        ];
+        args.extend_from_slice(extra);
+        args.iter().map(|s| s.to_string()).collect::<Vec<_>>()
+    };
+    let run = |args: Vec<String>| {
+        let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+        ok(d, &refs)
+    };
+    let out = run(vote("b1.json", &[]));
+    assert!(out.contains("key and tables loaded"), "{out}");
+    ok(d, &["verify", "--election", "election.json", "b1.json"]);
+
+    let tables = d.join("keys/ballot-d4-f3-plain.tables");
+    let good = std::fs::read(&tables).unwrap();
+    std::fs::write(&tables, &good[..good.len() / 2]).unwrap();
+    let refs = vote("b2.json", &[]);
+    let refs: Vec<&str> = refs.iter().map(String::as_str).collect();
+    fails(d, &refs, 2, "ballot-d4-f3-plain.tables: malformed");
+    let out = run(vote("b2.json", &["--no-tables"]));
+    assert!(!out.contains("tables loaded"), "{out}");
+    ok(d, &["verify", "--election", "election.json", "b2.json"]);
+
+    // Tables of another setup of the same shape.
+    let other = tempfile::tempdir().unwrap();
+    ok(
+        other.path(),
+        &["setup", "--depth", "4", "--fields", "3", "--out", "keys", "--tables"],
+    );
+    std::fs::copy(other.path().join("keys/ballot-d4-f3-plain.tables"), &tables).unwrap();
+    let refs = vote("b3.json", &[]);
+    let refs: Vec<&str> = refs.iter().map(String::as_str).collect();
+    fails(d, &refs, 2, "made for the proving key");
+}

@@ -17,6 +17,7 @@ use zkvote_verifier::keys::{digest_hex, read_verifying_key, verifying_key_bytes}
 
 use super::{fmt_duration, input_error, spinner, timed, CliError, CmdResult};
 use crate::args::SetupArgs;
+use zkvote_prover::tables::ProvingTables;
 
 /// The file names of a shape's keys in a directory.
 pub fn key_paths(dir: &Path, shape: &BallotShape) -> (PathBuf, PathBuf) {
@@ -28,6 +29,32 @@ pub fn key_paths(dir: &Path, shape: &BallotShape) -> (PathBuf, PathBuf) {
         dir.join(format!("{stem}.pk")),
         dir.join(format!("{stem}.vk")),
     )
+}
+
+/// The file of a shape's precomputed proving tables in a directory.
+pub fn tables_path(dir: &Path, shape: &BallotShape) -> PathBuf {
+    key_paths(dir, shape).0.with_extension("tables")
+}
+
+/// Loads the proving tables next to the election's proving key, if there are any.
+/// Tables made for another proving key, or a malformed file, are an input error.
+pub fn load_tables(dir: &Path, election: &Election) -> Result<Option<ProvingTables>, CliError> {
+    let path = tables_path(dir, &election.shape);
+    let bytes = match std::fs::read(&path) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(input_error(format!("{}: cannot read: {e}", path.display()))),
+    };
+    let file = path.display().to_string();
+    let (digest, tables) =
+        ProvingTables::parse(&file, &bytes).map_err(|e| input_error(e.to_string()))?;
+    if digest != election.proving_key_digest {
+        return Err(input_error(format!(
+            "{file}: made for the proving key {digest}, the election's is {}; delete it or rebuild it with `zkvote setup --tables`",
+            election.proving_key_digest
+        )));
+    }
+    Ok(Some(tables))
 }
 
 /// The `zkvote setup` command line that makes a shape's keys.
@@ -159,6 +186,21 @@ pub fn setup(args: SetupArgs) -> CmdResult {
     for (path, bytes) in [(&pk_path, &pk_bytes), (&vk_path, &vk_bytes)] {
         std::fs::write(path, bytes)
             .map_err(|e| input_error(format!("{}: cannot write: {e}", path.display())))?;
+    }
+    if args.tables {
+        let pb = spinner("precomputing the proving tables");
+        let (tables, took) = timed(|| ProvingTables::new(&pk));
+        let bytes = tables.to_bytes(&digest_hex(&pk_bytes));
+        pb.finish_and_clear();
+        let path = tables_path(&args.out, &shape);
+        std::fs::write(&path, &bytes)
+            .map_err(|e| input_error(format!("{}: cannot write: {e}", path.display())))?;
+        println!(
+            "proving tables: {} ({} MiB, built in {})",
+            path.display(),
+            bytes.len() >> 20,
+            fmt_duration(took)
+        );
     }
     if ceremony {
         println!("zkey imported in {}", fmt_duration(took));

@@ -4,7 +4,7 @@ use std::path::Path;
 
 use rand::rngs::OsRng;
 use zkvote_circuits::{ballot::CensusKind, election::Election};
-use zkvote_prover::vote::{prove_ballot, VoteRequest};
+use zkvote_prover::vote::{prove_ballot_with, VoteRequest};
 
 use super::{
     fmt_duration, input_error, read_json, spinner, timed, write_json, CliError, CmdResult,
@@ -120,17 +120,27 @@ pub fn run(a: VoteArgs) -> CmdResult {
         a.weight,
     )?;
     let election = &inputs.election;
-    let (pk, load_time) = timed(|| super::keys::load_pk(&a.keys, election));
-    let pk = pk?;
+    let (keys, load_time) = timed(|| {
+        let pk = super::keys::load_pk(&a.keys, election)?;
+        let tables = if a.no_tables {
+            None
+        } else {
+            super::keys::load_tables(&a.keys, election)?
+        };
+        Ok::<_, CliError>((pk, tables))
+    });
+    let (pk, tables) = keys?;
     let req = inputs.request();
     let pb = spinner("proving the ballot");
-    let (ballot, prove_time) = timed(|| prove_ballot(&pk, &req, &mut OsRng));
+    let (ballot, prove_time) =
+        timed(|| prove_ballot_with(&pk, tables.as_ref(), &req, &mut OsRng));
     pb.finish_and_clear();
     let ballot = ballot.map_err(|e| input_error(e.to_string()))?;
     write_json(&a.out, &ballot)?;
     println!(
-        "ballot written to {} (key loaded in {}, proved in {})",
+        "ballot written to {} (key{} loaded in {}, proved in {})",
         a.out.display(),
+        if tables.is_some() { " and tables" } else { "" },
         fmt_duration(load_time),
         fmt_duration(prove_time)
     );
