@@ -10,24 +10,100 @@
 //!
 //! so every window shares one set of `2^{c−1}` buckets: one bucket pass of `n·⌈(b+1)/c⌉`
 //! additions and one running-sum reduction, with no doublings, where Pippenger's
-//! algorithm does a bucket pass *and a reduction* per window. The bucket sums are
-//! computed in affine coordinates, pairing up each bucket's points level by level and
-//! sharing one field inversion per level among all pairs (Montgomery's trick): an affine
-//! addition then costs about 6 multiplications instead of 11 for a mixed addition.
+//! algorithm does a bucket pass *and a reduction* per window. The buckets are kept in
+//! affine coordinates and additions are deferred into batches of up to 256 distinct
+//! buckets that share one field inversion (Montgomery's trick): an affine addition then
+//! costs about 6 multiplications instead of 11 for a mixed addition. The threads split
+//! the buckets, not the points, so no bucket is reduced twice.
+//!
+//! A table either owns its points or reads them from shared bytes (a memory-mapped
+//! tables file, see [`crate::tables`]) as raw Montgomery limbs, so loading one is not
+//! a copy.
 //!
 //! Zero bases are dropped when the table is built; zero scalars cost nothing. The
 //! result equals [`ark_ec::VariableBaseMSM::msm`] on the same bases and scalars (tested).
 
+use std::sync::Arc;
+
+use ark_bn254::{g1, g2, Fq, Fq2};
 use ark_ec::{
     short_weierstrass::{Affine, Projective, SWCurveConfig},
     AffineRepr, CurveGroup, PrimeGroup,
 };
-use ark_ff::{AdditiveGroup, Field, PrimeField, Zero};
+use ark_ff::{AdditiveGroup, BigInt, Field, PrimeField, Zero};
 use rayon::prelude::*;
 
+/// Bytes shared between tables (e.g. one memory-mapped file).
+pub type SharedBytes = Arc<dyn AsRef<[u8]> + Send + Sync>;
+
+/// Curves whose affine points are stored as raw Montgomery limbs (u64 little-endian,
+/// `x` then `y`, each coordinate's components in order).
+pub trait RawPoint: SWCurveConfig {
+    /// Bytes per point.
+    const BYTES: usize;
+    /// Appends the point's limbs.
+    fn write(p: &Affine<Self>, out: &mut Vec<u8>);
+    /// The point whose limbs are `b[..BYTES]` (not checked: see [`crate::tables`]).
+    fn read(b: &[u8]) -> Affine<Self>;
+}
+
+fn push_fq(f: &Fq, out: &mut Vec<u8>) {
+    for limb in f.0 .0 {
+        out.extend_from_slice(&limb.to_le_bytes());
+    }
+}
+
+/// The field element whose raw Montgomery limbs are the 32 bytes at `b[8i..]`.
+fn read_fq(b: &[u8], i: usize) -> Fq {
+    let limb = |j: usize| {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(&b[8 * (i + j)..8 * (i + j + 1)]);
+        u64::from_le_bytes(w)
+    };
+    Fq::new_unchecked(BigInt([limb(0), limb(1), limb(2), limb(3)]))
+}
+
+impl RawPoint for g1::Config {
+    const BYTES: usize = 64;
+    fn write(p: &Affine<Self>, out: &mut Vec<u8>) {
+        push_fq(&p.x, out);
+        push_fq(&p.y, out);
+    }
+    fn read(b: &[u8]) -> Affine<Self> {
+        Affine::new_unchecked(read_fq(b, 0), read_fq(b, 4))
+    }
+}
+
+impl RawPoint for g2::Config {
+    const BYTES: usize = 128;
+    fn write(p: &Affine<Self>, out: &mut Vec<u8>) {
+        for f in [&p.x.c0, &p.x.c1, &p.y.c0, &p.y.c1] {
+            push_fq(f, out);
+        }
+    }
+    fn read(b: &[u8]) -> Affine<Self> {
+        Affine::new_unchecked(
+            Fq2::new(read_fq(b, 0), read_fq(b, 4)),
+            Fq2::new(read_fq(b, 8), read_fq(b, 12)),
+        )
+    }
+}
+
+/// Where a table's points are.
+#[derive(Clone)]
+enum Points<P: SWCurveConfig> {
+    Owned(Vec<Affine<P>>),
+    /// `count` points of `P::BYTES` bytes from `start` in `bytes`.
+    Raw {
+        bytes: SharedBytes,
+        start: usize,
+        count: usize,
+    },
+}
+
 /// Precomputed multiples `2^{cj}·P_i` of a fixed list of bases.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct FixedBaseTable<P: SWCurveConfig> {
+#[derive(Clone)]
+pub struct FixedBaseTable<P: RawPoint> {
     /// Digit width `c` in bits.
     window: u32,
     /// Digits per scalar, `⌈(bits + 1)/c⌉` (signed digits can carry one bit further).
@@ -36,11 +112,23 @@ pub struct FixedBaseTable<P: SWCurveConfig> {
     len: usize,
     /// Position of each non-zero base in the original list.
     indices: Vec<u32>,
-    /// `points[t·windows + j] = 2^{cj}·P_{indices[t]}`.
-    points: Vec<Affine<P>>,
+    /// `point(t·windows + j) = 2^{cj}·P_{indices[t]}`.
+    points: Points<P>,
 }
 
-impl<P: SWCurveConfig> FixedBaseTable<P> {
+impl<P: RawPoint> PartialEq for FixedBaseTable<P> {
+    fn eq(&self, other: &Self) -> bool {
+        self.window == other.window
+            && self.len == other.len
+            && self.indices == other.indices
+            && self.num_points() == other.num_points()
+            && (0..self.num_points()).all(|i| self.point(i) == other.point(i))
+    }
+}
+
+impl<P: RawPoint> Eq for FixedBaseTable<P> {}
+
+impl<P: RawPoint> FixedBaseTable<P> {
     /// The digit width that minimises the estimated cost for `n` bases: `n·⌈(b+1)/c⌉`
     /// affine additions (≈ 6 multiplications each) plus `2^{c−1}` buckets to reduce
     /// (≈ 27 multiplications each).
@@ -87,32 +175,87 @@ impl<P: SWCurveConfig> FixedBaseTable<P> {
             windows,
             len: bases.len(),
             indices,
-            points,
+            points: Points::Owned(points),
         }
     }
 
-    /// Rebuilds a table from its parts (as stored in a file); `None` when they are
-    /// inconsistent.
+    /// Rebuilds a table from its parts; `None` when they are inconsistent.
     pub fn from_parts(
         window: u32,
         len: usize,
         indices: Vec<u32>,
         points: Vec<Affine<P>>,
     ) -> Option<Self> {
+        Self::checked(window, len, indices, Points::Owned(points))
+    }
+
+    /// A table whose `count` points are read from `bytes` at `start` (as written by
+    /// [`Self::write_points`]); `None` when the parts are inconsistent or the bytes too
+    /// short.
+    pub fn from_raw(
+        window: u32,
+        len: usize,
+        indices: Vec<u32>,
+        bytes: SharedBytes,
+        start: usize,
+        count: usize,
+    ) -> Option<Self> {
+        let end = count.checked_mul(P::BYTES)?.checked_add(start)?;
+        if end > (*bytes).as_ref().len() {
+            return None;
+        }
+        Self::checked(window, len, indices, Points::Raw { bytes, start, count })
+    }
+
+    fn checked(window: u32, len: usize, indices: Vec<u32>, points: Points<P>) -> Option<Self> {
         if !(4..=20).contains(&window) {
             return None;
         }
-        let bits = P::ScalarField::MODULUS_BIT_SIZE as usize + 1;
-        let windows = bits.div_ceil(window as usize);
+        let windows = Self::windows_for(window);
         let increasing = indices.windows(2).all(|w| w[0] < w[1]);
         let in_range = indices.last().is_none_or(|&i| (i as usize) < len);
-        (increasing && in_range && points.len() == indices.len() * windows).then_some(Self {
+        let table = Self {
             window,
             windows,
             len,
             indices,
             points,
-        })
+        };
+        (increasing && in_range && table.num_points() == table.indices.len() * windows)
+            .then_some(table)
+    }
+
+    /// Digits per scalar for digit width `window`.
+    pub fn windows_for(window: u32) -> usize {
+        (P::ScalarField::MODULUS_BIT_SIZE as usize + 1).div_ceil(window as usize)
+    }
+
+    /// Number of precomputed points.
+    pub fn num_points(&self) -> usize {
+        match &self.points {
+            Points::Owned(v) => v.len(),
+            Points::Raw { count, .. } => *count,
+        }
+    }
+
+    /// The precomputed point at `pos` (`t·windows + j`).
+    #[inline]
+    pub fn point(&self, pos: usize) -> Affine<P> {
+        match &self.points {
+            Points::Owned(v) => v[pos],
+            Points::Raw { bytes, start, .. } => {
+                let at = start + pos * P::BYTES;
+                P::read(&(**bytes).as_ref()[at..at + P::BYTES])
+            }
+        }
+    }
+
+    /// Appends the precomputed points as raw limbs.
+    pub fn write_points(&self, out: &mut Vec<u8>) {
+        out.reserve(self.num_points() * P::BYTES);
+        for i in 0..self.num_points() {
+            P::write(&self.point(i), out);
+        }
     }
 
     /// Digit width in bits.
@@ -135,10 +278,6 @@ impl<P: SWCurveConfig> FixedBaseTable<P> {
         &self.indices
     }
 
-    /// The precomputed points, `windows` per non-zero base.
-    pub fn points(&self) -> &[Affine<P>] {
-        &self.points
-    }
 
     /// `Σ scalars[i]·bases[i]`; scalars beyond the bases are ignored and missing ones
     /// count as zero (as [`ark_ec::VariableBaseMSM::msm_bigint`] truncates).
@@ -178,7 +317,7 @@ impl<P: SWCurveConfig> FixedBaseTable<P> {
         for (pos, &d) in digits.iter().enumerate() {
             let k = d.unsigned_abs() as usize;
             if k > lo && k <= hi {
-                let p = self.points[pos];
+                let p = self.point(pos);
                 buckets.add(k - lo - 1, if d < 0 { -p } else { p });
             }
         }
@@ -377,14 +516,26 @@ mod tests {
         let mut rng = StdRng::seed_from_u64(11);
         let bases: Vec<G1Affine> = (0..10).map(|_| G1Affine::rand(&mut rng)).collect();
         let t = FixedBaseTable::new(&bases, 10);
-        let again = FixedBaseTable::from_parts(10, 10, t.indices().to_vec(), t.points().to_vec());
+        let pts: Vec<G1Affine> = (0..t.num_points()).map(|i| t.point(i)).collect();
+        let again = FixedBaseTable::from_parts(10, 10, t.indices().to_vec(), pts.clone());
         assert!(again.as_ref() == Some(&t));
-        assert!(FixedBaseTable::from_parts(10, 5, t.indices().to_vec(), t.points().to_vec()).is_none());
-        assert!(FixedBaseTable::from_parts(11, 10, t.indices().to_vec(), t.points().to_vec()).is_none());
-        assert!(FixedBaseTable::from_parts(3, 10, t.indices().to_vec(), t.points().to_vec()).is_none());
+        assert!(FixedBaseTable::from_parts(10, 5, t.indices().to_vec(), pts.clone()).is_none());
+        assert!(FixedBaseTable::from_parts(11, 10, t.indices().to_vec(), pts.clone()).is_none());
+        assert!(FixedBaseTable::from_parts(3, 10, t.indices().to_vec(), pts.clone()).is_none());
         let mut swapped = t.indices().to_vec();
         swapped.swap(0, 1);
-        assert!(FixedBaseTable::from_parts(10, 10, swapped, t.points().to_vec()).is_none());
+        assert!(FixedBaseTable::from_parts(10, 10, swapped, pts).is_none());
+        // The same table read from raw bytes, at an offset.
+        let mut bytes = vec![7u8; 3];
+        t.write_points(&mut bytes);
+        let n = t.num_points();
+        let shared: SharedBytes = Arc::new(bytes);
+        let raw = FixedBaseTable::from_raw(10, 10, t.indices().to_vec(), shared.clone(), 3, n);
+        assert!(raw.as_ref() == Some(&t));
+        let s: Vec<Fr> = (0..10).map(|_| Fr::rand(&mut rng)).collect();
+        assert_eq!(raw.unwrap().msm(&s), t.msm(&s));
+        assert!(FixedBaseTable::<g1::Config>::from_raw(10, 10, t.indices().to_vec(), shared.clone(), 4, n).is_none());
+        assert!(FixedBaseTable::<g1::Config>::from_raw(10, 10, t.indices().to_vec(), shared, 3, n + 1).is_none());
     }
 }
 

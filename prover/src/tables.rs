@@ -25,9 +25,9 @@
 //! knowledge does not depend on the tables either: `A` and `B` are uniformly random
 //! through `r·δ` and `s·δ`, taken from the key, and a valid `C` is determined by them.)
 
-use ark_bn254::{g1, g2, Bn254, Fq, Fq2, Fr, G1Affine, G1Projective, G2Affine};
-use ark_ec::{short_weierstrass::SWCurveConfig, CurveGroup};
-use ark_ff::{BigInt, UniformRand, Zero};
+use ark_bn254::{g1, g2, Bn254, Fr, G1Projective};
+use ark_ec::CurveGroup;
+use ark_ff::{UniformRand, Zero};
 use ark_groth16::{r1cs_to_qap::R1CSToQAP, Groth16, Proof, ProvingKey};
 use ark_poly::GeneralEvaluationDomain;
 use ark_relations::gr1cs::{
@@ -35,7 +35,12 @@ use ark_relations::gr1cs::{
 };
 use ark_std::rand::Rng;
 
-use crate::{msm::FixedBaseTable, Error};
+use std::sync::Arc;
+
+use crate::{
+    msm::{FixedBaseTable, RawPoint, SharedBytes},
+    Error,
+};
 
 /// First bytes of a tables file.
 pub const TABLES_MAGIC: &[u8; 8] = b"ZKVOTETB";
@@ -222,6 +227,28 @@ impl ProvingTables {
     /// Parses a tables file: the proving-key digest it was made for, and the tables.
     /// Checks the structure (sizes, indices), not the points (see the module docs).
     pub fn parse(file: &str, bytes: &[u8]) -> Result<(String, Self), Error> {
+        Self::parse_shared(file, Arc::new(bytes.to_vec()))
+    }
+
+    /// Opens a tables file by mapping it into memory (no copy; the pages are read
+    /// ahead), then as [`Self::parse`].
+    pub fn open(path: &std::path::Path) -> Result<(String, Self), Error> {
+        let file = path.display().to_string();
+        let io = |e: std::io::Error| Error::Io {
+            file: file.clone(),
+            what: e.to_string(),
+        };
+        let f = std::fs::File::open(path).map_err(io)?;
+        // SAFETY: the map is read-only. Another process changing the file while we
+        // prove can only change the values read (and so make the proof fail its
+        // check in `prove_checked`); zkvote never writes a tables file in place.
+        let map = unsafe { memmap2::MmapOptions::new().populate().map(&f) }.map_err(io)?;
+        Self::parse_shared(&file, Arc::new(map))
+    }
+
+    /// [`Self::parse`] over shared bytes, which the tables keep referring to.
+    pub fn parse_shared(file: &str, shared: SharedBytes) -> Result<(String, Self), Error> {
+        let bytes: &[u8] = (*shared).as_ref();
         let bad = |what: String| Error::KeyFile {
             file: file.to_string(),
             what,
@@ -242,13 +269,13 @@ impl ProvingTables {
             .ok_or_else(|| bad("truncated or invalid key digest".into()))?
             .to_string();
         let mut next_g1 = |name: &str| {
-            read_table::<g1::Config>(&mut r).ok_or_else(|| bad(format!("malformed {name} table")))
+            read_table::<g1::Config>(&mut r, &shared).ok_or_else(|| bad(format!("malformed {name} table")))
         };
         let a = next_g1("a")?;
         let b_g1 = next_g1("b_g1")?;
-        let b_g2 = read_table::<g2::Config>(&mut r).ok_or_else(|| bad("malformed b_g2 table".into()))?;
+        let b_g2 = read_table::<g2::Config>(&mut r, &shared).ok_or_else(|| bad("malformed b_g2 table".into()))?;
         let mut next_g1 = |name: &str| {
-            read_table::<g1::Config>(&mut r).ok_or_else(|| bad(format!("malformed {name} table")))
+            read_table::<g1::Config>(&mut r, &shared).ok_or_else(|| bad(format!("malformed {name} table")))
         };
         let h = next_g1("h")?;
         let l = next_g1("l")?;
@@ -259,50 +286,6 @@ impl ProvingTables {
     }
 }
 
-/// Points stored as their raw Montgomery limbs.
-trait RawPoint: SWCurveConfig {
-    /// u64 limbs per point.
-    const LIMBS: usize;
-    fn push_limbs(p: &ark_ec::short_weierstrass::Affine<Self>, out: &mut Vec<u8>);
-    fn from_limbs(l: &[u64]) -> ark_ec::short_weierstrass::Affine<Self>;
-}
-
-fn fq_limbs(f: &Fq, out: &mut Vec<u8>) {
-    for limb in f.0 .0 {
-        out.extend_from_slice(&limb.to_le_bytes());
-    }
-}
-
-fn fq_from(l: &[u64]) -> Fq {
-    Fq::new_unchecked(BigInt([l[0], l[1], l[2], l[3]]))
-}
-
-impl RawPoint for g1::Config {
-    const LIMBS: usize = 8;
-    fn push_limbs(p: &G1Affine, out: &mut Vec<u8>) {
-        fq_limbs(&p.x, out);
-        fq_limbs(&p.y, out);
-    }
-    fn from_limbs(l: &[u64]) -> G1Affine {
-        G1Affine::new_unchecked(fq_from(&l[0..4]), fq_from(&l[4..8]))
-    }
-}
-
-impl RawPoint for g2::Config {
-    const LIMBS: usize = 16;
-    fn push_limbs(p: &G2Affine, out: &mut Vec<u8>) {
-        for f in [&p.x.c0, &p.x.c1, &p.y.c0, &p.y.c1] {
-            fq_limbs(f, out);
-        }
-    }
-    fn from_limbs(l: &[u64]) -> G2Affine {
-        G2Affine::new_unchecked(
-            Fq2::new(fq_from(&l[0..4]), fq_from(&l[4..8])),
-            Fq2::new(fq_from(&l[8..12]), fq_from(&l[12..16])),
-        )
-    }
-}
-
 fn write_table<P: RawPoint>(out: &mut Vec<u8>, t: &FixedBaseTable<P>) {
     out.extend_from_slice(&t.window().to_le_bytes());
     out.extend_from_slice(&(t.len() as u64).to_le_bytes());
@@ -310,38 +293,26 @@ fn write_table<P: RawPoint>(out: &mut Vec<u8>, t: &FixedBaseTable<P>) {
     for i in t.indices() {
         out.extend_from_slice(&i.to_le_bytes());
     }
-    out.reserve(t.points().len() * P::LIMBS * 8);
-    for p in t.points() {
-        P::push_limbs(p, out);
-    }
+    t.write_points(out);
 }
 
-fn read_table<P: RawPoint>(r: &mut Reader<'_>) -> Option<FixedBaseTable<P>> {
+fn read_table<P: RawPoint>(r: &mut Reader<'_>, shared: &SharedBytes) -> Option<FixedBaseTable<P>> {
     let window = r.u32()?;
     let len = usize::try_from(r.u64()?).ok()?;
     let m = usize::try_from(r.u64()?).ok()?;
     if !(4..=20).contains(&window) || m > len || len > u32::MAX as usize {
         return None;
     }
-    let bits = <P::ScalarField as ark_ff::PrimeField>::MODULUS_BIT_SIZE as usize + 1;
-    let windows = bits.div_ceil(window as usize);
+    let windows = FixedBaseTable::<P>::windows_for(window);
     let indices = r
         .take(m.checked_mul(4)?)?
         .chunks_exact(4)
         .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
         .collect();
-    let raw = r.take(m.checked_mul(windows)?.checked_mul(P::LIMBS * 8)?)?;
-    let points = raw
-        .chunks_exact(P::LIMBS * 8)
-        .map(|c| {
-            let limbs: Vec<u64> = c
-                .chunks_exact(8)
-                .map(|b| u64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]))
-                .collect();
-            P::from_limbs(&limbs)
-        })
-        .collect();
-    FixedBaseTable::from_parts(window, len, indices, points)
+    let count = m.checked_mul(windows)?;
+    let start = r.pos;
+    r.take(count.checked_mul(P::BYTES)?)?;
+    FixedBaseTable::from_raw(window, len, indices, shared.clone(), start, count)
 }
 
 struct Reader<'a> {

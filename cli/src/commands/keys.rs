@@ -40,14 +40,11 @@ pub fn tables_path(dir: &Path, shape: &BallotShape) -> PathBuf {
 /// Tables made for another proving key, or a malformed file, are an input error.
 pub fn load_tables(dir: &Path, election: &Election) -> Result<Option<ProvingTables>, CliError> {
     let path = tables_path(dir, &election.shape);
-    let bytes = match std::fs::read(&path) {
-        Ok(b) => b,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(input_error(format!("{}: cannot read: {e}", path.display()))),
-    };
+    if !path.exists() {
+        return Ok(None);
+    }
     let file = path.display().to_string();
-    let (digest, tables) =
-        ProvingTables::parse(&file, &bytes).map_err(|e| input_error(e.to_string()))?;
+    let (digest, tables) = ProvingTables::open(&path).map_err(|e| input_error(e.to_string()))?;
     if digest != election.proving_key_digest {
         return Err(input_error(format!(
             "{file}: made for the proving key {digest}, the election's is {}; delete it or rebuild it with `zkvote setup --tables`",
