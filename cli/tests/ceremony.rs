@@ -224,9 +224,13 @@ fn a_snarkjs_ceremony_key_proves_ballots_that_zkvote_and_snarkjs_accept() {
             "3",
             "--out",
             "keys",
+            "--tables",
         ],
     );
     assert!(out.contains("from the ceremony"), "{out}");
+    // The ballots below are proved with precomputed tables over the ceremony's key
+    // (snarkjs' QAP reduction) and must satisfy zkvote and snarkjs alike.
+    assert!(out.contains("proving tables: "), "{out}");
     let pk = std::fs::read(d.join("keys/ballot-d4-f3-plain.pk")).unwrap();
     assert_eq!(&pk[8..12], &2u32.to_le_bytes(), "format version 2");
     assert_eq!(pk[17], 1, "the header records the circom reduction");
@@ -317,7 +321,7 @@ fn a_snarkjs_ceremony_key_proves_ballots_that_zkvote_and_snarkjs_accept() {
     );
     std::fs::create_dir(d.join("box")).unwrap();
     for (who, choice) in [("alice", "2"), ("bob", "0"), ("carol", "2")] {
-        ok(
+        let out = ok(
             d,
             &[
                 "vote",
@@ -333,6 +337,7 @@ fn a_snarkjs_ceremony_key_proves_ballots_that_zkvote_and_snarkjs_accept() {
                 &format!("box/{who}.json"),
             ],
         );
+        assert!(out.contains("key and tables loaded") && out.contains("with tables"), "{out}");
     }
     ok(
         d,

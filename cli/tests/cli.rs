@@ -428,7 +428,7 @@ fn proving_tables() {
         ok(d, &refs)
     };
     let out = run(vote("b1.json", &[]));
-    assert!(out.contains("key and tables loaded"), "{out}");
+    assert!(out.contains("key and tables loaded") && out.contains("with tables"), "{out}");
     ok(d, &["verify", "--election", "election.json", "b1.json"]);
 
     let tables = d.join("keys/ballot-d4-f3-plain.tables");

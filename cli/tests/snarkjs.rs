@@ -82,7 +82,8 @@ fn small_ballot() -> tempfile::TempDir {
     );
     ok(
         d,
-        &["setup", "--depth", "4", "--fields", "3", "--out", "keys"],
+        // With tables: snarkjs must accept ballots of the fast prover.
+        &["setup", "--depth", "4", "--fields", "3", "--out", "keys", "--tables"],
     );
     ok(
         d,
@@ -101,7 +102,7 @@ fn small_ballot() -> tempfile::TempDir {
             "election.json",
         ],
     );
-    ok(
+    let out = ok(
         d,
         &[
             "vote",
@@ -117,6 +118,7 @@ fn small_ballot() -> tempfile::TempDir {
             "ballot.json",
         ],
     );
+    assert!(out.contains("key and tables loaded") && out.contains("with tables"), "{out}");
     dir
 }
 

@@ -97,7 +97,16 @@ pub fn prove_ballot<R: RngCore + CryptoRng>(
     req: &VoteRequest<'_>,
     rng: &mut R,
 ) -> Result<Ballot, Error> {
-    prove_ballot_with(pk, None, req, rng)
+    prove_ballot_with(pk, None, req, rng).map(|(b, _)| b)
+}
+
+/// Which prover made a ballot.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ProvedWith {
+    /// The precomputed tables.
+    Tables,
+    /// arkworks' prover: no tables given, or they did not belong to the key.
+    Standard,
 }
 
 /// Proves one ballot, with the key's precomputed MSM tables when given (see
@@ -109,7 +118,7 @@ pub fn prove_ballot_with<R: RngCore + CryptoRng>(
     tables: Option<&ProvingTables>,
     req: &VoteRequest<'_>,
     rng: &mut R,
-) -> Result<Ballot, Error> {
+) -> Result<(Ballot, ProvedWith), Error> {
     if req.election.shape != shape_of(pk, req.election)? {
         return Err(Error::Election(
             "the proving key is for another circuit shape".into(),
@@ -126,6 +135,11 @@ pub fn prove_ballot_with<R: RngCore + CryptoRng>(
         .map_err(synthesis)?,
         None => None,
     };
+    let with = if fast.is_some() {
+        ProvedWith::Tables
+    } else {
+        ProvedWith::Standard
+    };
     let proof = match fast {
         Some(proof) => proof,
         None => {
@@ -138,13 +152,8 @@ pub fn prove_ballot_with<R: RngCore + CryptoRng>(
             .map_err(synthesis)?
         }
     };
-    Ok(Ballot::new(
-        req.election.id,
-        nf,
-        req.votes.clone(),
-        req.weight,
-        &proof,
-    ))
+    let ballot = Ballot::new(req.election.id, nf, req.votes.clone(), req.weight, &proof);
+    Ok((ballot, with))
 }
 
 /// The shape a proving key was made for, as far as its size tells: the number of
@@ -192,6 +201,8 @@ pub fn prove_ballots_with<R: RngCore + CryptoRng>(
     requests
         .par_iter()
         .zip(seeds)
-        .map(|(req, seed)| prove_ballot_with(pk, tables, req, &mut ChaCha20Rng::from_seed(seed)))
+        .map(|(req, seed)| {
+            prove_ballot_with(pk, tables, req, &mut ChaCha20Rng::from_seed(seed)).map(|(b, _)| b)
+        })
         .collect()
 }

@@ -431,7 +431,7 @@ fn bad_ballots_are_rejected_with_reasons_and_never_abort_a_tally() {
 fn tables_make_the_same_ballots() {
     use zkvote_prover::{
         tables::ProvingTables,
-        vote::{prove_ballot_with, prove_ballots_with},
+        vote::{prove_ballot_with, prove_ballots_with, ProvedWith},
     };
     let w = world(CensusKind::Weighted, 5);
     let e = election(&w, "T", BallotRules::quadratic(3, 30));
@@ -439,8 +439,10 @@ fn tables_make_the_same_ballots() {
     let tables = ProvingTables::new(&w.pk);
     let req = request(&w, &e, 1, vec![3, 1, 1], 11);
     let plain = prove_ballot(&w.pk, &req, &mut ChaCha20Rng::seed_from_u64(4)).unwrap();
-    let fast = prove_ballot_with(&w.pk, Some(&tables), &req, &mut ChaCha20Rng::seed_from_u64(4))
-        .unwrap();
+    let (fast, with) =
+        prove_ballot_with(&w.pk, Some(&tables), &req, &mut ChaCha20Rng::seed_from_u64(4))
+            .unwrap();
+    assert_eq!(with, ProvedWith::Tables);
     assert_eq!(fast, plain);
     verify_ballot(&e, &pvk, &fast).unwrap();
 
@@ -454,6 +456,7 @@ fn tables_make_the_same_ballots() {
     let other = world(CensusKind::Weighted, 6);
     let foreign = ProvingTables::new(&other.pk);
     assert!(foreign.fits(&w.pk));
-    let b = prove_ballot_with(&w.pk, Some(&foreign), &req, &mut rng).unwrap();
+    let (b, with) = prove_ballot_with(&w.pk, Some(&foreign), &req, &mut rng).unwrap();
+    assert_eq!(with, ProvedWith::Standard);
     verify_ballot(&e, &pvk, &b).unwrap();
 }

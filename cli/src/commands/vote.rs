@@ -4,7 +4,7 @@ use std::path::Path;
 
 use rand::rngs::OsRng;
 use zkvote_circuits::{ballot::CensusKind, election::Election};
-use zkvote_prover::vote::{prove_ballot_with, VoteRequest};
+use zkvote_prover::vote::{prove_ballot_with, ProvedWith, VoteRequest};
 
 use super::{
     fmt_duration, input_error, read_json, spinner, timed, write_json, CliError, CmdResult,
@@ -135,14 +135,21 @@ pub fn run(a: VoteArgs) -> CmdResult {
     let (ballot, prove_time) =
         timed(|| prove_ballot_with(&pk, tables.as_ref(), &req, &mut OsRng));
     pb.finish_and_clear();
-    let ballot = ballot.map_err(|e| input_error(e.to_string()))?;
+    let (ballot, with) = ballot.map_err(|e| input_error(e.to_string()))?;
+    if tables.is_some() && with == ProvedWith::Standard {
+        eprintln!(
+            "warning: {}: a proof made with these tables did not verify (damaged?); proved without them — rebuild them with `zkvote setup --tables`",
+            super::keys::tables_path(&a.keys, &election.shape).display()
+        );
+    }
     write_json(&a.out, &ballot)?;
     println!(
-        "ballot written to {} (key{} loaded in {}, proved in {})",
+        "ballot written to {} (key{} loaded in {}, proved in {}{})",
         a.out.display(),
         if tables.is_some() { " and tables" } else { "" },
         fmt_duration(load_time),
-        fmt_duration(prove_time)
+        fmt_duration(prove_time),
+        if with == ProvedWith::Tables { " with tables" } else { "" }
     );
     println!(
         "nullifier: {}",
