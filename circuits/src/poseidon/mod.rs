@@ -37,6 +37,8 @@
 #[cfg(feature = "r1cs")]
 pub mod constraints;
 mod grain;
+#[cfg(target_arch = "x86_64")]
+mod ifma;
 
 use std::sync::OnceLock;
 
@@ -315,6 +317,43 @@ pub fn hash2_lanes<const K: usize>(left: [Fr; K], right: [Fr; K]) -> [Fr; K] {
     let mut state: [[Fr; 3]; K] = std::array::from_fn(|k| [Fr::zero(), left[k], right[k]]);
     Width3::get().permute_lanes(&mut state);
     std::array::from_fn(|k| state[k][0])
+}
+
+/// Many circomlib `Poseidon(2)` hashes: `out[k] = Poseidon(pairs[2k], pairs[2k + 1])`.
+///
+/// The census build's kernel. On CPUs with AVX-512 IFMA (checked at run time) it hashes
+/// eight pairs at once in vector registers (`ifma.rs`); elsewhere, and for the last
+/// `< 8` pairs, it runs [`hash2_lanes`] four at a time and [`hash2`] for the rest.
+///
+/// # Panics
+/// If `pairs.len() != 2 * out.len()`.
+pub fn hash2_pairs(pairs: &[Fr], out: &mut [Fr]) {
+    assert_eq!(pairs.len(), 2 * out.len(), "two inputs per output");
+    let mut done = 0;
+    #[cfg(target_arch = "x86_64")]
+    if ifma::available() {
+        const L: usize = ifma::LANES;
+        for (o, p) in out.chunks_exact_mut(L).zip(pairs.chunks_exact(2 * L)) {
+            let left: [Fr; L] = std::array::from_fn(|k| p[2 * k]);
+            let right: [Fr; L] = std::array::from_fn(|k| p[2 * k + 1]);
+            // SAFETY: `ifma::available()` checked that the CPU has AVX-512 F and IFMA.
+            o.copy_from_slice(&unsafe { ifma::hash2_x8(&left, &right) });
+        }
+        done = out.len() / L * L;
+    }
+    let (out, pairs) = (&mut out[done..], &pairs[2 * done..]);
+    for (o, p) in out.chunks_exact_mut(4).zip(pairs.chunks_exact(8)) {
+        let left = [p[0], p[2], p[4], p[6]];
+        let right = [p[1], p[3], p[5], p[7]];
+        o.copy_from_slice(&hash2_lanes(left, right));
+    }
+    let done = out.len() / 4 * 4;
+    for (o, p) in out[done..]
+        .iter_mut()
+        .zip(pairs[2 * done..].chunks_exact(2))
+    {
+        *o = hash2(p[0], p[1]);
+    }
 }
 
 /// The optimised parameters of width 3 (`Poseidon(2)`) in fixed-size arrays, so that
