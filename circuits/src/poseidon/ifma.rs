@@ -257,8 +257,8 @@ impl Ctx {
                 t[i + j + 1] = _mm512_madd52hi_epu64(t[i + j + 1], a[i], a[j]);
             }
         }
-        for k in 0..10 {
-            t[k] = _mm512_add_epi64(t[k], t[k]);
+        for x in t.iter_mut() {
+            *x = _mm512_add_epi64(*x, *x);
         }
         for i in 0..5 {
             t[2 * i] = _mm512_madd52lo_epu64(t[2 * i], a[i], a[i]);
