@@ -41,7 +41,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::field::{fr_to_decimal, serde_decimal, serde_decimal_vec};
-use crate::poseidon::{hash2, hash2_lanes};
+use crate::poseidon::{hash2, hash2_pairs};
 use crate::Error;
 
 /// Largest census depth supported (and largest number of siblings in a proof):
@@ -66,24 +66,11 @@ fn depth_for(n: usize) -> usize {
     }
 }
 
-/// Number of node pairs hashed together by [`hash2_lanes`] when building a level.
-const LANES: usize = 4;
+/// Nodes of a level hashed per parallel task: big enough that rayon's per-task cost
+/// (≈ µs) is noise next to the hashing, small enough to balance two threads.
+const PAR_CHUNK: usize = 256;
 
-/// Hashes the pairs of `below` (even length, at most `2·LANES`) into `out`.
-fn hash_pairs(below: &[Fr], out: &mut [Fr]) {
-    debug_assert_eq!(below.len(), 2 * out.len());
-    if out.len() == LANES {
-        let left = std::array::from_fn(|k| below[2 * k]);
-        let right = std::array::from_fn(|k| below[2 * k + 1]);
-        out.copy_from_slice(&hash2_lanes::<LANES>(left, right));
-    } else {
-        for (o, c) in out.iter_mut().zip(below.chunks_exact(2)) {
-            *o = hash2(c[0], c[1]);
-        }
-    }
-}
-
-/// One level up: pairs hashed ([`LANES`] at a time), a lone last node carried.
+/// One level up: pairs hashed ([`hash2_pairs`]), a lone last node carried.
 fn parent_level(level: &[Fr]) -> Vec<Fr> {
     let pairs = level.len() / 2;
     let mut up = vec![Fr::zero(); level.len().div_ceil(2)];
@@ -93,14 +80,11 @@ fn parent_level(level: &[Fr]) -> Vec<Fr> {
     let below = &level[..2 * pairs];
     let out = &mut up[..pairs];
     if level.len() >= 2 * PAR_MIN_NODES {
-        out.par_chunks_mut(LANES)
-            .zip(below.par_chunks(2 * LANES))
-            .with_min_len(PAR_MIN_NODES / (2 * LANES))
-            .for_each(|(o, b)| hash_pairs(b, o));
+        out.par_chunks_mut(PAR_CHUNK)
+            .zip(below.par_chunks(2 * PAR_CHUNK))
+            .for_each(|(o, b)| hash2_pairs(b, o));
     } else {
-        for (o, b) in out.chunks_mut(LANES).zip(below.chunks(2 * LANES)) {
-            hash_pairs(b, o);
-        }
+        hash2_pairs(below, out);
     }
     up
 }

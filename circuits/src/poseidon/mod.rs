@@ -37,6 +37,8 @@
 #[cfg(feature = "r1cs")]
 pub mod constraints;
 mod grain;
+#[cfg(target_arch = "x86_64")]
+mod ifma;
 
 use std::sync::OnceLock;
 
@@ -317,6 +319,53 @@ pub fn hash2_lanes<const K: usize>(left: [Fr; K], right: [Fr; K]) -> [Fr; K] {
     std::array::from_fn(|k| state[k][0])
 }
 
+/// Many circomlib `Poseidon(2)` hashes: `out[k] = Poseidon(pairs[2k], pairs[2k + 1])`.
+///
+/// The census build's kernel. On CPUs with AVX-512 IFMA (checked at run time) it hashes
+/// eight pairs at once in vector registers (`ifma.rs`); elsewhere, and for the last
+/// `< 8` pairs, it runs [`hash2_lanes`] four at a time and [`hash2`] for the rest.
+///
+/// # Panics
+/// If `pairs.len() != 2 * out.len()`.
+pub fn hash2_pairs(pairs: &[Fr], out: &mut [Fr]) {
+    #[cfg(target_arch = "x86_64")]
+    let vector = ifma::available();
+    #[cfg(not(target_arch = "x86_64"))]
+    let vector = false;
+    hash2_pairs_with(pairs, out, vector);
+}
+
+/// [`hash2_pairs`], with the IFMA kernel only if `vector` (and the CPU has it), so that
+/// the tests run the scalar path on every CPU too.
+fn hash2_pairs_with(pairs: &[Fr], out: &mut [Fr], vector: bool) {
+    assert_eq!(pairs.len(), 2 * out.len(), "two inputs per output");
+    let mut done = 0;
+    #[cfg(target_arch = "x86_64")]
+    if vector && ifma::available() {
+        const L: usize = ifma::LANES;
+        for (o, p) in out.chunks_exact_mut(L).zip(pairs.chunks_exact(2 * L)) {
+            let left: [Fr; L] = std::array::from_fn(|k| p[2 * k]);
+            let right: [Fr; L] = std::array::from_fn(|k| p[2 * k + 1]);
+            // SAFETY: `ifma::available()` checked that the CPU has AVX-512 F and IFMA.
+            o.copy_from_slice(&unsafe { ifma::hash2_x8(&left, &right) });
+        }
+        done = out.len() / L * L;
+    }
+    let (out, pairs) = (&mut out[done..], &pairs[2 * done..]);
+    for (o, p) in out.chunks_exact_mut(4).zip(pairs.chunks_exact(8)) {
+        let left = [p[0], p[2], p[4], p[6]];
+        let right = [p[1], p[3], p[5], p[7]];
+        o.copy_from_slice(&hash2_lanes(left, right));
+    }
+    let done = out.len() / 4 * 4;
+    for (o, p) in out[done..]
+        .iter_mut()
+        .zip(pairs[2 * done..].chunks_exact(2))
+    {
+        *o = hash2(p[0], p[1]);
+    }
+}
+
 /// The optimised parameters of width 3 (`Poseidon(2)`) in fixed-size arrays, so that
 /// [`hash2`] runs without bounds checks or pointer chasing, and every dot product
 /// `Σ aᵢ·bᵢ` of three terms is one [`Field::sum_of_products`] (one Montgomery
@@ -361,13 +410,15 @@ impl Width3 {
     }
 
     /// One full round on every lane; `skip_first_sbox` when every `state[k][0]` already
-    /// holds its S-box output (the first round, see [`Width3::permute_lanes`]).
+    /// holds its S-box output (the first round, see [`Width3::permute_lanes`]);
+    /// `only_first` in the last round, whose `state[k][1..]` are never read.
     #[inline(always)]
     fn full_round_lanes<const K: usize>(
         &self,
         state: &mut [[Fr; 3]; K],
         ark: &[Fr; 3],
         skip_first_sbox: bool,
+        only_first: bool,
     ) {
         let s0: [Fr; K] = if skip_first_sbox {
             std::array::from_fn(|k| state[k][0])
@@ -376,7 +427,8 @@ impl Width3 {
         };
         let s1: [Fr; K] = Self::pow5_lanes(std::array::from_fn(|k| state[k][1] + ark[1]));
         let s2: [Fr; K] = Self::pow5_lanes(std::array::from_fn(|k| state[k][2] + ark[2]));
-        for i in 0..3 {
+        let rows = if only_first { 1 } else { 3 };
+        for i in 0..rows {
             for k in 0..K {
                 state[k][i] = Fr::sum_of_products(&self.mds[i], &[s0[k], s1[k], s2[k]]);
             }
@@ -393,9 +445,9 @@ impl Width3 {
             debug_assert!(s[0].is_zero());
             s[0] = self.first_sbox0;
         }
-        self.full_round_lanes(state, &self.ark_head[0], true);
+        self.full_round_lanes(state, &self.ark_head[0], true, false);
         for ark in &self.ark_head[1..] {
-            self.full_round_lanes(state, ark, false);
+            self.full_round_lanes(state, ark, false, false);
         }
         for ((c0, row), col) in self
             .partial_c0
@@ -419,8 +471,9 @@ impl Width3 {
             s[1] = Fr::sum_of_products(&self.final_q[0], &[x, y]);
             s[2] = Fr::sum_of_products(&self.final_q[1], &[x, y]);
         }
-        for ark in &self.ark_tail {
-            self.full_round_lanes(state, ark, false);
+        let last = self.ark_tail.len() - 1;
+        for (r, ark) in self.ark_tail.iter().enumerate() {
+            self.full_round_lanes(state, ark, false, r == last);
         }
     }
 }
@@ -518,6 +571,27 @@ mod tests {
             assert_eq!(hash2_lanes([l[0], l[1]], [r[0], r[1]]).to_vec(), want[..2]);
         }
         assert_eq!(hash2_lanes::<0>([], []), []);
+    }
+
+    #[test]
+    fn pairs_equal_single_hashes_on_both_paths() {
+        let mut rng = rand_chacha::ChaCha20Rng::seed_from_u64(3);
+        let inputs: Vec<Fr> = (0..2 * 45).map(|_| Fr::rand(&mut rng)).collect();
+        let want: Vec<Fr> = inputs
+            .chunks(2)
+            .map(|p| hash_reference(p).unwrap())
+            .collect();
+        // Every length up to 45 pairs: whole vector blocks, lanes of 4 and single hashes.
+        for n in 0..=45 {
+            for vector in [false, true] {
+                let mut out = vec![Fr::zero(); n];
+                hash2_pairs_with(&inputs[..2 * n], &mut out, vector);
+                assert_eq!(out, want[..n], "{n} pairs, vector {vector}");
+            }
+        }
+        let mut out = vec![Fr::zero(); 3];
+        hash2_pairs(&inputs[..6], &mut out);
+        assert_eq!(out, want[..3]);
     }
 
     #[test]
