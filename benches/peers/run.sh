@@ -36,8 +36,8 @@ fi
 RAPIDSNARK="not run: rapidsnark is not packaged in Debian, npm or PyPI, and its sources (GitHub) cannot be fetched on this machine"
 if command -v prover >/dev/null 2>&1 && prover 2>&1 | grep -qi rapidsnark; then RAPIDSNARK=available; fi
 
-echo "| depth | fields | zkvote constraints | circom constraints | zkvote prove (ms) | snarkjs prove (ms) | zkvote/snarkjs prove | zkvote verify (ms) | snarkjs verify (ms) | zkvote/snarkjs verify |"
-echo "|---|---|---|---|---|---|---|---|---|---|"
+echo "| depth | fields | zkvote constraints | circom constraints | zkvote prove (ms) | zkvote prove, tables (ms) | snarkjs prove (ms) | zkvote/snarkjs prove | zkvote tables/snarkjs prove | zkvote verify (ms) | snarkjs verify (ms) | zkvote/snarkjs verify |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
 for D in $DEPTHS; do
   C="$W/ballot_d${D}_f${FIELDS}"
   sed -e "s/@DEPTH@/$D/" -e "s/@FIELDS@/$FIELDS/" ballot.circom.in > "$C.circom"

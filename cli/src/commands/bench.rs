@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use ark_bn254::Bn254;
-use ark_groth16::Groth16;
+use ark_groth16::{r1cs_to_qap::LibsnarkReduction, Groth16};
 use rand::SeedableRng;
 use rand_chacha::ChaCha20Rng;
 use zkvote_circuits::{
@@ -11,6 +11,7 @@ use zkvote_circuits::{
     election::{CensusRef, Election},
 };
 use zkvote_prover::{
+    tables::ProvingTables,
     census::{Census, Member},
     identity::Identity,
     keys::{constraint_count, setup},
@@ -98,6 +99,19 @@ pub fn run(a: BenchArgs) -> CmdResult {
             best_all = best_all.min(t);
         }
         let proof = proof.expect("at least one repetition");
+        pb.set_message(format!("depth {depth}: proving with tables"));
+        let (tables, t_tables_build) = timed(|| ProvingTables::new(&pk));
+        let mut best_tables = Duration::MAX;
+        for _ in 0..reps {
+            let (circuit, _) = build_circuit(&req).map_err(|e| input_error(e.to_string()))?;
+            let (p, t) = timed(|| {
+                tables.prove_checked::<LibsnarkReduction, _, _>(&pk, circuit, &mut rng)
+            });
+            p.map_err(|e| input_error(e.to_string()))?
+                .ok_or_else(|| input_error("a proof made with tables did not verify"))?;
+            best_tables = best_tables.min(t);
+        }
+        drop(tables);
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(1)
             .build()
@@ -161,6 +175,8 @@ pub fn run(a: BenchArgs) -> CmdResult {
             "setup_s": t_setup.as_secs_f64(),
             "prove_all_threads_s": best_all.as_secs_f64(),
             "prove_1_thread_s": t_one.as_secs_f64(),
+            "prove_tables_s": best_tables.as_secs_f64(),
+            "tables_build_s": t_tables_build.as_secs_f64(),
             "verify_s": t_verify.as_secs_f64(),
             "batch_size": a.batch,
             "batch_verify_s": t_batch.as_secs_f64(),
@@ -180,26 +196,28 @@ pub fn run(a: BenchArgs) -> CmdResult {
     }
     println!("zkvote bench ({threads} threads)");
     println!(
-        "{:>5} {:>6} {:>11} {:>9} {:>12} {:>13} {:>9} {:>16}",
+        "{:>5} {:>6} {:>11} {:>9} {:>12} {:>13} {:>15} {:>9} {:>16}",
         "depth",
         "fields",
         "constraints",
         "setup",
         "prove (all)",
         "prove (1 thr)",
+        "prove (tables)",
         "verify",
         "batch verify/s"
     );
     for r in summary["shapes"].as_array().expect("array") {
         let d = |k: &str| Duration::from_secs_f64(r[k].as_f64().unwrap_or(0.0));
         println!(
-            "{:>5} {:>6} {:>11} {:>9} {:>12} {:>13} {:>9} {:>16.0}",
+            "{:>5} {:>6} {:>11} {:>9} {:>12} {:>13} {:>15} {:>9} {:>16.0}",
             r["depth"].as_u64().unwrap_or(0),
             r["fields"].as_u64().unwrap_or(0),
             r["constraints"].as_u64().unwrap_or(0),
             fmt_duration(d("setup_s")),
             fmt_duration(d("prove_all_threads_s")),
             fmt_duration(d("prove_1_thread_s")),
+            fmt_duration(d("prove_tables_s")),
             fmt_duration(d("verify_s")),
             r["batch_ballots_per_s"].as_f64().unwrap_or(0.0)
         );
