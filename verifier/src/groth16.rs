@@ -14,9 +14,10 @@
 //!
 //! computed as one multi-Miller loop over `n + 3` pairs (chunks in parallel, multiplied
 //! together) and one final exponentiation. `r_i·A_i` uses 128-bit scalars (computed in
-//! parallel and normalised to affine with one batch inversion), and the line
-//! coefficients of the `B_i` are computed inside the Miller loop
-//! ([`crate::pairing::multi_miller_loop_affine`]) rather than prepared and stored.
+//! parallel and normalised to affine with one batch inversion), and the lines of the
+//! `B_i` are computed inside the Miller loop, in affine coordinates with one shared
+//! inversion per step and normalised ([`crate::pairing::multi_miller_loop_normalized`]),
+//! rather than prepared and stored.
 //!
 //! If the batch fails it is split in halves, recursively. The value `v(S)` of the check
 //! over a sub-batch `S` (same `r_i`) is multiplicative, `v(S) = v(S_left)·v(S_right)`,
@@ -40,7 +41,7 @@ use merlin::Transcript;
 use rayon::prelude::*;
 
 use crate::decode::check_cheap;
-use crate::pairing::{is_well_formed, multi_miller_loop, multi_miller_loop_affine};
+use crate::pairing::{is_well_formed, multi_miller_loop, multi_miller_loop_normalized};
 use crate::transcript::{labels, vk_digest, BatchTranscript};
 use crate::Error;
 
@@ -280,7 +281,7 @@ impl<'a> Batch<'a> {
             (&fixed[2], &self.pvk.delta_g2_neg_pc),
         ];
         let (ml_items, ml_fixed) = rayon::join(
-            || multi_miller_loop_affine(entries, |e| (&e.ra, &e.proof.b)),
+            || multi_miller_loop_normalized(entries, |e| (&e.ra, &e.proof.b)),
             || multi_miller_loop(&fixed_pairs, |(p, q)| (*p, *q)),
         );
         Bn254::final_exponentiation(ark_ec::pairing::MillerLoopOutput(ml_items.0 * ml_fixed.0))
