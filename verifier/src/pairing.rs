@@ -363,7 +363,12 @@ impl AffineLane {
 
 /// The doubling step of every lane, with one shared inversion. `false` if some `y_T` is
 /// zero (which cannot happen for `Q` in the prime-order subgroup).
-fn double_all(f: &mut Fq12, lanes: &mut [AffineLane], den: &mut Vec<Fq2>, scratch: &mut Vec<Fq2>) -> bool {
+fn double_all(
+    f: &mut Fq12,
+    lanes: &mut [AffineLane],
+    den: &mut Vec<Fq2>,
+    scratch: &mut Vec<Fq2>,
+) -> bool {
     den.clear();
     den.extend(lanes.iter().map(|l| l.ty.double()));
     if !batch_invert(den, scratch) {
@@ -497,8 +502,8 @@ mod tests {
     use super::*;
     use ark_bn254::Fr;
     use ark_ec::pairing::Pairing;
-    use ark_ff::Zero;
     use ark_ec::CurveGroup;
+    use ark_ff::Zero;
     use ark_std::UniformRand;
     use rand::SeedableRng;
 
@@ -570,10 +575,13 @@ mod tests {
             .map(|_| (G1Affine::generator() * Fr::rand(&mut rng)).into_affine())
             .collect();
         let qs: Vec<G2Affine> = (0..12).map(|_| random_twist_point(&mut rng)).collect();
-        assert!(qs.iter().all(|q| !q.is_in_correct_subgroup_assuming_on_curve()));
+        assert!(qs
+            .iter()
+            .all(|q| !q.is_in_correct_subgroup_assuming_on_curve()));
         let want = Bn254::final_exponentiation(Bn254::multi_miller_loop(ps.clone(), qs.clone()));
         let pairs: Vec<_> = ps.iter().zip(&qs).collect();
-        let got = Bn254::final_exponentiation(multi_miller_loop_normalized(&pairs, |(p, q)| (*p, *q)));
+        let got =
+            Bn254::final_exponentiation(multi_miller_loop_normalized(&pairs, |(p, q)| (*p, *q)));
         assert_eq!(got, want);
     }
 
@@ -599,8 +607,25 @@ mod tests {
             ty: q.y,
         }];
         let mut f = Fq12::one();
-        assert!(!add_all(&mut f, &mut lanes, |q| *q, &mut Vec::new(), &mut Vec::new()));
-        assert!(!add_all(&mut f, &mut lanes, |q| -*q, &mut Vec::new(), &mut Vec::new()));
-        assert!(double_all(&mut f, &mut lanes, &mut Vec::new(), &mut Vec::new()));
+        assert!(!add_all(
+            &mut f,
+            &mut lanes,
+            |q| *q,
+            &mut Vec::new(),
+            &mut Vec::new()
+        ));
+        assert!(!add_all(
+            &mut f,
+            &mut lanes,
+            |q| -*q,
+            &mut Vec::new(),
+            &mut Vec::new()
+        ));
+        assert!(double_all(
+            &mut f,
+            &mut lanes,
+            &mut Vec::new(),
+            &mut Vec::new()
+        ));
     }
 }
