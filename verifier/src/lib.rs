@@ -23,6 +23,7 @@ pub mod keys;
 pub mod pairing;
 pub mod snarkjs;
 pub mod solidity;
+pub mod subgroup;
 pub mod tally;
 pub mod transcript;
 
