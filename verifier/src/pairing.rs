@@ -321,6 +321,22 @@ fn batch_invert<F: Field>(v: &mut [F], prefix: &mut Vec<F>) -> bool {
     true
 }
 
+/// [`batch_invert`] for `Fq2`, through the norms: `d⁻¹ = d̄ / N(d)` with
+/// `N(d) = d0² + d1² ∈ Fq`, so the shared work is in `Fq` (7 `Fq` multiplications per
+/// element instead of 3 `Fq2` multiplications). `N(d) = 0` only for `d = 0`.
+fn batch_invert_fq2(v: &mut [Fq2], norms: &mut Vec<Fq>, prefix: &mut Vec<Fq>) -> bool {
+    norms.clear();
+    norms.extend(v.iter().map(|d| d.norm()));
+    if !batch_invert(norms, prefix) {
+        return false;
+    }
+    for (d, n) in v.iter_mut().zip(norms.iter()) {
+        d.conjugate_in_place();
+        d.mul_assign_by_fp(n);
+    }
+    true
+}
+
 /// One pair of [`chunk_loop_normalized`]: `P = (x_P, y_P)` as `x_P/y_P` and `1/y_P`,
 /// `Q`, and the running point `T` in affine coordinates.
 struct AffineLane {
@@ -361,17 +377,20 @@ impl AffineLane {
     }
 }
 
+/// Reused buffers of [`batch_invert_fq2`].
+type Scratch = (Vec<Fq>, Vec<Fq>);
+
 /// The doubling step of every lane, with one shared inversion. `false` if some `y_T` is
 /// zero (which cannot happen for `Q` in the prime-order subgroup).
 fn double_all(
     f: &mut Fq12,
     lanes: &mut [AffineLane],
     den: &mut Vec<Fq2>,
-    scratch: &mut Vec<Fq2>,
+    scratch: &mut Scratch,
 ) -> bool {
     den.clear();
     den.extend(lanes.iter().map(|l| l.ty.double()));
-    if !batch_invert(den, scratch) {
+    if !batch_invert_fq2(den, &mut scratch.0, &mut scratch.1) {
         return false;
     }
     for (l, d) in lanes.iter_mut().zip(den.iter()) {
@@ -390,12 +409,12 @@ fn add_all(
     lanes: &mut [AffineLane],
     s: impl Fn(&G2Affine) -> G2Affine,
     den: &mut Vec<Fq2>,
-    scratch: &mut Vec<Fq2>,
+    scratch: &mut Scratch,
 ) -> bool {
     let points: Vec<G2Affine> = lanes.iter().map(|l| s(&l.q)).collect();
     den.clear();
     den.extend(lanes.iter().zip(&points).map(|(l, p)| l.tx - p.x));
-    if !batch_invert(den, scratch) {
+    if !batch_invert_fq2(den, &mut scratch.0, &mut scratch.1) {
         return false;
     }
     for ((l, d), p) in lanes.iter_mut().zip(den.iter()).zip(&points) {
@@ -426,7 +445,10 @@ fn chunk_loop_normalized(pairs: &[(&G1Affine, &G2Affine)]) -> Option<Fq12> {
         })
         .collect();
     let mut den = Vec::with_capacity(lanes.len());
-    let mut scratch = Vec::with_capacity(lanes.len());
+    let mut scratch = (
+        Vec::with_capacity(lanes.len()),
+        Vec::with_capacity(lanes.len()),
+    );
     let mut f = Fq12::one();
     for i in (1..ate.len()).rev() {
         if i != ate.len() - 1 {
@@ -467,7 +489,7 @@ fn chunk_loop_normalized(pairs: &[(&G1Affine, &G2Affine)]) -> Option<Fq12> {
 ///
 /// The running points `T_i` are kept in affine coordinates, and each doubling or
 /// addition step inverts all its denominators (`2y_T` or `x_T − x_Q`, one per pair) with
-/// one inversion (Montgomery's trick: 3 `Fq2` multiplications per pair). Each line is
+/// one inversion (Montgomery's trick on the norms, [`batch_invert_fq2`]). Each line is
 /// divided by its constant coefficient, an element of `Fq2` (so by a factor that
 /// `x^((p¹²−1)/r)` sends to 1, as `p⁶ − 1` divides that exponent), which makes it
 /// `1 + (c3 + c4·v)·w` and its product with `f` 10 `Fq2` multiplications instead of 13.
@@ -594,8 +616,13 @@ mod tests {
         assert!(!batch_invert(&mut v, &mut Vec::new()));
         let mut v: Vec<Fq2> = (0..5).map(|_| Fq2::rand(&mut rng)).collect();
         let want: Vec<Fq2> = v.iter().map(|x| x.inverse().unwrap()).collect();
+        let mut w = v.clone();
         assert!(batch_invert(&mut v, &mut Vec::new()));
         assert_eq!(v, want);
+        assert!(batch_invert_fq2(&mut w, &mut Vec::new(), &mut Vec::new()));
+        assert_eq!(w, want);
+        let mut z = vec![Fq2::rand(&mut rng), Fq2::zero()];
+        assert!(!batch_invert_fq2(&mut z, &mut Vec::new(), &mut Vec::new()));
         // `T = Q`: the addition step has `x_T − x_Q = 0`.
         let q = (G2Affine::generator() * Fr::rand(&mut rng)).into_affine();
         let p = G1Affine::generator();
@@ -607,25 +634,9 @@ mod tests {
             ty: q.y,
         }];
         let mut f = Fq12::one();
-        assert!(!add_all(
-            &mut f,
-            &mut lanes,
-            |q| *q,
-            &mut Vec::new(),
-            &mut Vec::new()
-        ));
-        assert!(!add_all(
-            &mut f,
-            &mut lanes,
-            |q| -*q,
-            &mut Vec::new(),
-            &mut Vec::new()
-        ));
-        assert!(double_all(
-            &mut f,
-            &mut lanes,
-            &mut Vec::new(),
-            &mut Vec::new()
-        ));
+        let (mut den, mut s) = (Vec::new(), (Vec::new(), Vec::new()));
+        assert!(!add_all(&mut f, &mut lanes, |q| *q, &mut den, &mut s));
+        assert!(!add_all(&mut f, &mut lanes, |q| -*q, &mut den, &mut s));
+        assert!(double_all(&mut f, &mut lanes, &mut den, &mut s));
     }
 }
