@@ -23,12 +23,14 @@ use merlin::Transcript;
 use rand_chacha::rand_core::SeedableRng;
 use rand_chacha::ChaCha20Rng;
 use rayon::prelude::*;
-use zkvote_verifier::groth16::{msm_u128, mul_u128};
-use zkvote_verifier::pairing::{multi_miller_loop, multi_miller_loop_affine};
+use zkvote_verifier::glv::{msm_challenges, mul_challenges};
+use zkvote_verifier::pairing::{
+    multi_miller_loop, multi_miller_loop_affine, multi_miller_loop_normalized,
+};
 use zkvote_verifier::transcript::labels;
 use zkvote_verifier::{
     batch_verify, decode_proof, decode_proof_compressed, encode_proof, encode_proof_compressed,
-    verify_one, vk_digest, BatchTranscript,
+    verify_one, vk_digest, BatchTranscript, Challenge,
 };
 
 const NUM_SECRETS: usize = 19;
@@ -118,7 +120,7 @@ fn setup(n: usize, num_inputs: usize) -> Setup {
     Setup { pvk, items }
 }
 
-fn challenges(pvk: &PreparedVerifyingKey<Bn254>, items: &[Item]) -> Vec<Fr> {
+fn challenges(pvk: &PreparedVerifyingKey<Bn254>, items: &[Item]) -> Vec<Challenge> {
     let mut t = Transcript::new(labels::PROTOCOL);
     t.domain_sep(items.len() as u64);
     t.append_vk_digest(&vk_digest(&pvk.vk).unwrap());
@@ -128,7 +130,7 @@ fn challenges(pvk: &PreparedVerifyingKey<Bn254>, items: &[Item]) -> Vec<Fr> {
     }
     items
         .iter()
-        .map(|_| t.challenge_scalar(labels::BATCH_CHALLENGE))
+        .map(|_| t.challenge(labels::BATCH_CHALLENGE))
         .collect()
 }
 
@@ -178,12 +180,8 @@ fn bench(c: &mut Criterion) {
     let items = &big.items[..n];
     let r = challenges(pvk, items);
     let prepared: Vec<G2Prepared<Config>> = items.par_iter().map(|(p, _)| p.b.into()).collect();
-    let ra: Vec<G1Projective> = items
-        .par_iter()
-        .zip(&r)
-        .map(|((p, _), r)| mul_u128(&p.a, r))
-        .collect();
-    let ra = G1Projective::normalize_batch(&ra);
+    let a: Vec<G1Affine> = items.iter().map(|(p, _)| p.a).collect();
+    let ra = mul_challenges(&a, &r);
     let cs: Vec<G1Affine> = items.iter().map(|(p, _)| p.c).collect();
     let pairs: Vec<(&G1Affine, &G2Prepared<Config>)> = ra.iter().zip(&prepared).collect();
     let ml = multi_miller_loop(&pairs, |(p, q)| (*p, *q));
@@ -202,19 +200,12 @@ fn bench(c: &mut Criterion) {
         })
     });
     g.bench_function(BenchmarkId::new("r_times_a", n), |b| {
-        b.iter(|| {
-            let v: Vec<G1Projective> = items
-                .par_iter()
-                .zip(&r)
-                .map(|((p, _), r)| mul_u128(&p.a, r))
-                .collect();
-            G1Projective::normalize_batch(&v)
-        })
+        b.iter(|| mul_challenges(&a, &r))
     });
     g.bench_function(BenchmarkId::new("miller_loop", n), |b| {
         b.iter(|| multi_miller_loop(&pairs, |(p, q)| (*p, *q)))
     });
-    // What the batch now runs instead of `prepare_b` + `miller_loop`.
+    // Projective lines computed inside the loop, equal to `miller_loop`.
     let affine_pairs: Vec<(&G1Affine, &G2Affine)> =
         ra.iter().zip(items.iter().map(|(p, _)| &p.b)).collect();
     assert_eq!(
@@ -224,9 +215,15 @@ fn bench(c: &mut Criterion) {
     g.bench_function(BenchmarkId::new("miller_loop_lines_on_the_fly", n), |b| {
         b.iter(|| multi_miller_loop_affine(&affine_pairs, |(p, q)| (*p, *q)))
     });
-    g.bench_function(BenchmarkId::new("msm_c_u128", n), |b| {
-        b.iter(|| msm_u128(&cs, &r))
+    // What the batch runs: affine running points, one inversion per step, normalised
+    // lines (equal to the others after the final exponentiation).
+    g.bench_function(BenchmarkId::new("miller_loop_normalized", n), |b| {
+        b.iter(|| multi_miller_loop_normalized(&affine_pairs, |(p, q)| (*p, *q)))
     });
+    g.bench_function(BenchmarkId::new("msm_c_glv", n), |b| {
+        b.iter(|| msm_challenges(&cs, &r))
+    });
+    let r: Vec<Fr> = r.iter().map(Challenge::scalar).collect();
     g.bench_function(BenchmarkId::new("msm_c_full_width", n), |b| {
         use ark_ec::VariableBaseMSM;
         b.iter(|| G1Projective::msm_unchecked(&cs, &r))

@@ -13,10 +13,12 @@
 //! ```
 //!
 //! computed as one multi-Miller loop over `n + 3` pairs (chunks in parallel, multiplied
-//! together) and one final exponentiation. `r_i·A_i` uses 128-bit scalars (computed in
-//! parallel and normalised to affine with one batch inversion), and the line
-//! coefficients of the `B_i` are computed inside the Miller loop
-//! ([`crate::pairing::multi_miller_loop_affine`]) rather than prepared and stored.
+//! together) and one final exponentiation. `r_i = lo_i + λ·hi_i` with 64-bit halves
+//! ([`crate::transcript::Challenge`]), so `r_i·A_i` and `Σ r_i·C_i` use G1's
+//! endomorphism and 64-bit scalars ([`crate::glv`]), and the lines of the
+//! `B_i` are computed inside the Miller loop, in affine coordinates with one shared
+//! inversion per step and normalised ([`crate::pairing::multi_miller_loop_normalized`]),
+//! rather than prepared and stored.
 //!
 //! If the batch fails it is split in halves, recursively. The value `v(S)` of the check
 //! over a sub-batch `S` (same `r_i`) is multiplicative, `v(S) = v(S_left)·v(S_right)`,
@@ -26,22 +28,23 @@
 //! An item's outcome is therefore [`verify_one`]'s outcome, whatever the batch size,
 //! split, or thread count, unless an invalid proof hides in a passing sub-batch, which
 //! happens with probability at most `2^-128` per transcript (see
-//! [`BatchTranscript::challenge_scalar`]).
+//! [`crate::transcript::Challenge`]).
 
 use core::ops::Range;
 
 use ark_bn254::{Bn254, Config, Fr, G1Affine, G1Projective};
 use ark_ec::bn::G2Prepared;
 use ark_ec::pairing::{Pairing, PairingOutput};
-use ark_ec::{AdditiveGroup, AffineRepr, CurveGroup, VariableBaseMSM};
-use ark_ff::{PrimeField, Zero};
+use ark_ec::{CurveGroup, VariableBaseMSM};
+use ark_ff::Zero;
 use ark_groth16::{PreparedVerifyingKey, Proof};
 use merlin::Transcript;
 use rayon::prelude::*;
 
 use crate::decode::check_cheap;
-use crate::pairing::{is_well_formed, multi_miller_loop, multi_miller_loop_affine};
-use crate::transcript::{labels, vk_digest, BatchTranscript};
+use crate::glv::{msm_challenges, mul_challenges};
+use crate::pairing::{is_well_formed, multi_miller_loop, multi_miller_loop_normalized};
+use crate::transcript::{labels, vk_digest, BatchTranscript, Challenge};
 use crate::Error;
 
 /// Checks the key's shape and returns the number of public inputs it expects.
@@ -171,7 +174,7 @@ fn challenges(
     pvk: &PreparedVerifyingKey<Bn254>,
     items: &[(&Proof<Bn254>, &[Fr])],
     accepted: &[usize],
-) -> Result<Vec<Fr>, Error> {
+) -> Result<Vec<Challenge>, Error> {
     let mut t = Transcript::new(labels::PROTOCOL);
     t.domain_sep(accepted.len() as u64);
     t.append_vk_digest(&vk_digest(&pvk.vk)?);
@@ -182,7 +185,7 @@ fn challenges(
     }
     Ok(accepted
         .iter()
-        .map(|_| t.challenge_scalar(labels::BATCH_CHALLENGE))
+        .map(|_| t.challenge(labels::BATCH_CHALLENGE))
         .collect())
 }
 
@@ -192,6 +195,8 @@ struct Entry<'a> {
     index: usize,
     proof: &'a Proof<Bn254>,
     inputs: &'a [Fr],
+    challenge: Challenge,
+    /// `r_i` as a scalar.
     r: Fr,
     /// `r_i·A_i`.
     ra: G1Affine,
@@ -209,24 +214,21 @@ impl<'a> Batch<'a> {
         pvk: &'a PreparedVerifyingKey<Bn254>,
         items: &[(&'a Proof<Bn254>, &'a [Fr])],
         accepted: &[usize],
-        challenges: &[Fr],
+        challenges: &[Challenge],
         num_inputs: usize,
     ) -> Self {
-        let ra: Vec<G1Projective> = accepted
-            .par_iter()
-            .zip(challenges.par_iter())
-            .map(|(&i, r)| mul_u128(&items[i].0.a, r))
-            .collect();
-        let ra = G1Projective::normalize_batch(&ra);
+        let a: Vec<G1Affine> = accepted.iter().map(|&i| items[i].0.a).collect();
+        let ra = mul_challenges(&a, challenges);
         let entries = accepted
             .iter()
             .zip(challenges)
             .zip(ra)
-            .map(|((&index, &r), ra)| Entry {
+            .map(|((&index, &challenge), ra)| Entry {
                 index,
                 proof: items[index].0,
                 inputs: items[index].1,
-                r,
+                challenge,
+                r: challenge.scalar(),
                 ra,
             })
             .collect();
@@ -269,8 +271,11 @@ impl<'a> Batch<'a> {
             || linear_combination_of_ic(self.pvk, sum_r, &weights),
             || {
                 let bases: Vec<G1Affine> = entries.iter().map(|e| e.proof.c).collect();
-                let scalars: Vec<Fr> = entries.iter().map(|e| e.r).collect();
-                (msm_u128(&bases, &scalars), -(self.pvk.vk.alpha_g1 * sum_r))
+                let challenges: Vec<Challenge> = entries.iter().map(|e| e.challenge).collect();
+                (
+                    msm_challenges(&bases, &challenges),
+                    -(self.pvk.vk.alpha_g1 * sum_r),
+                )
             },
         );
         let fixed = G1Projective::normalize_batch(&[alpha, l, c]);
@@ -280,7 +285,7 @@ impl<'a> Batch<'a> {
             (&fixed[2], &self.pvk.delta_g2_neg_pc),
         ];
         let (ml_items, ml_fixed) = rayon::join(
-            || multi_miller_loop_affine(entries, |e| (&e.ra, &e.proof.b)),
+            || multi_miller_loop_normalized(entries, |e| (&e.ra, &e.proof.b)),
             || multi_miller_loop(&fixed_pairs, |(p, q)| (*p, *q)),
         );
         Bn254::final_exponentiation(ark_ec::pairing::MillerLoopOutput(ml_items.0 * ml_fixed.0))
@@ -311,31 +316,4 @@ impl<'a> Batch<'a> {
         self.bisect(range.start..mid, left, results);
         self.bisect(mid..range.end, right, results);
     }
-}
-
-/// `r·P` for `r < 2^128` (the batch challenges): 128 doublings instead of 254.
-/// Only the low 128 bits of `r` are used.
-pub fn mul_u128(p: &G1Affine, r: &Fr) -> G1Projective {
-    let limbs = r.into_bigint();
-    p.mul_bigint(&limbs.as_ref()[..2])
-}
-
-/// `Σ r_i·P_i` for `r_i < 2^128`, as two 64-bit MSMs: `Σ lo_i·P_i + 2^64·Σ hi_i·P_i`.
-/// Only the low 128 bits of each `r_i` are used; extra bases or scalars are ignored.
-pub fn msm_u128(bases: &[G1Affine], scalars: &[Fr]) -> G1Projective {
-    let (lo, hi): (Vec<u64>, Vec<u64>) = scalars
-        .iter()
-        .map(|r| {
-            let b = r.into_bigint();
-            (b.as_ref()[0], b.as_ref()[1])
-        })
-        .unzip();
-    let (lo, mut hi) = rayon::join(
-        || G1Projective::msm_u64(bases, &lo),
-        || G1Projective::msm_u64(bases, &hi),
-    );
-    for _ in 0..64 {
-        hi.double_in_place();
-    }
-    lo + hi
 }

@@ -2,7 +2,8 @@
 //!
 //! - [`verify_one`]: one proof, exact error.
 //! - [`batch_verify`]: many proofs against one key with one random linear combination
-//!   (merlin-derived 128-bit challenges, one multi-Miller loop, one final exponentiation),
+//!   (merlin-derived challenges `lo + λ·hi` taking 2^128 values, one multi-Miller loop,
+//!   one final exponentiation),
 //!   bisecting a failing batch so that exactly the bad proofs are reported.
 //! - [`decode_proof`]: proofs from untrusted bytes, fully validated, never panicking.
 //!
@@ -16,11 +17,13 @@
 pub mod ballot;
 pub mod decode;
 pub mod error;
+pub mod glv;
 pub mod groth16;
 pub mod keys;
 pub mod pairing;
 pub mod snarkjs;
 pub mod solidity;
+pub mod subgroup;
 pub mod tally;
 pub mod transcript;
 
@@ -30,4 +33,4 @@ pub use decode::{
 };
 pub use error::{Error, PointProblem, ProofElement};
 pub use groth16::{batch_verify, batch_verify_refs, verify_one};
-pub use transcript::{vk_digest, BatchTranscript};
+pub use transcript::{vk_digest, BatchTranscript, Challenge};

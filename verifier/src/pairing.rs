@@ -16,12 +16,19 @@
 //! fields are private). It does the same arithmetic as preparing and then looping, but
 //! keeps a 192-byte running point per pair instead of writing and re-reading a
 //! 17-kilobyte `G2Prepared` (1,000 proofs: 17 MB, far beyond the caches).
+//!
+//! [`multi_miller_loop_normalized`], which the batch uses, keeps the running points in
+//! affine coordinates, inverts the denominators of all pairs of a step at once, and
+//! divides every line by its constant coefficient: about 25 % fewer `Fq`
+//! multiplications per pair. Its value differs from the others by a factor in `Fq2*`,
+//! which the final exponentiation removes.
 
-use ark_bn254::{Bn254, Config, Fq, Fq12, Fq2, G1Affine, G2Affine};
+use ark_bn254::{Bn254, Config, Fq, Fq12, Fq12Config, Fq2, G1Affine, G2Affine};
 use ark_ec::bn::{BnConfig, G2Prepared, TwistType};
 use ark_ec::pairing::MillerLoopOutput;
 use ark_ec::short_weierstrass::SWCurveConfig;
 use ark_ec::AffineRepr;
+use ark_ff::fields::Fp12Config;
 use ark_ff::{AdditiveGroup, CyclotomicMultSubgroup, Field, MontFp, One};
 use rayon::prelude::*;
 
@@ -278,12 +285,247 @@ where
     MillerLoopOutput(f)
 }
 
+/// `f ← f · (1 + (c3 + c4·v)·w)`: a line normalised so that its constant coefficient is 1
+/// (see [`multi_miller_loop_normalized`]). `ark_ec`'s `mul_by_034` with `c0 = 1`:
+/// `(f0 + f1·w)(1 + L·w) = (f0 + v·f1·L) + (f1 + f0·L)·w` (as `w² = v`), two sparse
+/// `Fq6` products, 10 `Fq2` multiplications instead of 13.
+#[inline(always)]
+fn mul_by_normalized_line(f: &mut Fq12, c3: &Fq2, c4: &Fq2) {
+    let mut f1l = f.c1;
+    f1l.mul_by_01(c3, c4);
+    let mut f0l = f.c0;
+    f0l.mul_by_01(c3, c4);
+    Fq12Config::mul_fp6_by_nonresidue_in_place(&mut f1l);
+    f.c0 += f1l;
+    f.c1 += f0l;
+}
+
+/// Replaces every element of `v` by its inverse with one field inversion (Montgomery's
+/// trick), using `prefix` as scratch space. Returns `false`, leaving `v` unspecified,
+/// if some element is zero.
+fn batch_invert<F: Field>(v: &mut [F], prefix: &mut Vec<F>) -> bool {
+    prefix.clear();
+    let mut acc = F::one();
+    for x in v.iter() {
+        prefix.push(acc);
+        acc *= x;
+    }
+    let Some(mut inv) = acc.inverse() else {
+        return false;
+    };
+    for (x, before) in v.iter_mut().zip(prefix.iter()).rev() {
+        let x_inv = inv * before;
+        inv *= *x;
+        *x = x_inv;
+    }
+    true
+}
+
+/// [`batch_invert`] for `Fq2`, through the norms: `d⁻¹ = d̄ / N(d)` with
+/// `N(d) = d0² + d1² ∈ Fq`, so the shared work is in `Fq` (7 `Fq` multiplications per
+/// element instead of 3 `Fq2` multiplications). `N(d) = 0` only for `d = 0`.
+fn batch_invert_fq2(v: &mut [Fq2], norms: &mut Vec<Fq>, prefix: &mut Vec<Fq>) -> bool {
+    norms.clear();
+    norms.extend(v.iter().map(|d| d.norm()));
+    if !batch_invert(norms, prefix) {
+        return false;
+    }
+    for (d, n) in v.iter_mut().zip(norms.iter()) {
+        d.conjugate_in_place();
+        d.mul_assign_by_fp(n);
+    }
+    true
+}
+
+/// One pair of [`chunk_loop_normalized`]: `P = (x_P, y_P)` as `x_P/y_P` and `1/y_P`,
+/// `Q`, and the running point `T` in affine coordinates.
+struct AffineLane {
+    xp: Fq,
+    yp_inv: Fq,
+    q: G2Affine,
+    tx: Fq2,
+    ty: Fq2,
+}
+
+impl AffineLane {
+    /// `T ← T + S` (`S = T` for a doubling), where `den_inv` is `1/(2y_T)` for a doubling
+    /// and `1/(x_T − x_S)` otherwise; multiplies `f` by the line through `T` and `S`
+    /// (the tangent for a doubling), evaluated at `P` and divided by its `y_P` term:
+    ///
+    /// ```text
+    /// λ = 3x_T²/(2y_T)  or  (y_T − y_S)/(x_T − x_S)
+    /// x' = λ² − x_T − x_S,   y' = λ(x_T − x') − y_T
+    /// ℓ(P)/(c·y_P) = 1 − λ·(x_P/y_P)·w + (λ·x_T − y_T)·(1/y_P)·v·w
+    /// ```
+    ///
+    /// This is `ark_ec`'s line for the D-type twist, `(c0·y_P, c3·x_P, c4)` at positions
+    /// 0, 3, 4 of `Fq12`, with `(c0, c3, c4) = (−2y_T, 3x_T², 3b' − y_T²)` for a doubling
+    /// (`Z = 1`) and `(x_T − x_S, y_S − y_T, (y_T − y_S)x_S − (x_T − x_S)y_S)` for an
+    /// addition, divided by `c0·y_P ∈ Fq2`.
+    #[inline(always)]
+    fn step(&mut self, f: &mut Fq12, sx: &Fq2, lambda: Fq2) {
+        let x3 = lambda.square() - self.tx - sx;
+        let c4 = lambda * self.tx - self.ty;
+        let y3 = c4 - lambda * x3;
+        let mut c3 = -lambda;
+        c3.mul_assign_by_fp(&self.xp);
+        let mut c4 = c4;
+        c4.mul_assign_by_fp(&self.yp_inv);
+        mul_by_normalized_line(f, &c3, &c4);
+        self.tx = x3;
+        self.ty = y3;
+    }
+}
+
+/// Reused buffers of [`batch_invert_fq2`].
+type Scratch = (Vec<Fq>, Vec<Fq>);
+
+/// The doubling step of every lane, with one shared inversion. `false` if some `y_T` is
+/// zero (which cannot happen for `Q` in the prime-order subgroup).
+fn double_all(
+    f: &mut Fq12,
+    lanes: &mut [AffineLane],
+    den: &mut Vec<Fq2>,
+    scratch: &mut Scratch,
+) -> bool {
+    den.clear();
+    den.extend(lanes.iter().map(|l| l.ty.double()));
+    if !batch_invert_fq2(den, &mut scratch.0, &mut scratch.1) {
+        return false;
+    }
+    for (l, d) in lanes.iter_mut().zip(den.iter()) {
+        let x2 = l.tx.square();
+        let lambda = (x2.double() + x2) * d;
+        let tx = l.tx;
+        l.step(f, &tx, lambda);
+    }
+    true
+}
+
+/// The addition step `T ← T + S(Q)` of every lane, with one shared inversion. `false` if
+/// some `x_T = x_S` (`T = ±S`, which cannot happen for `Q` in the prime-order subgroup).
+fn add_all(
+    f: &mut Fq12,
+    lanes: &mut [AffineLane],
+    s: impl Fn(&G2Affine) -> G2Affine,
+    den: &mut Vec<Fq2>,
+    scratch: &mut Scratch,
+) -> bool {
+    let points: Vec<G2Affine> = lanes.iter().map(|l| s(&l.q)).collect();
+    den.clear();
+    den.extend(lanes.iter().zip(&points).map(|(l, p)| l.tx - p.x));
+    if !batch_invert_fq2(den, &mut scratch.0, &mut scratch.1) {
+        return false;
+    }
+    for ((l, d), p) in lanes.iter_mut().zip(den.iter()).zip(&points) {
+        let lambda = (l.ty - p.y) * d;
+        l.step(f, &p.x, lambda);
+    }
+    true
+}
+
+/// The Miller loop of one chunk with affine running points and normalised lines, or
+/// `None` if a denominator is zero (only possible for `Q` outside the subgroup).
+fn chunk_loop_normalized(pairs: &[(&G1Affine, &G2Affine)]) -> Option<Fq12> {
+    let ate = <Config as BnConfig>::ATE_LOOP_COUNT;
+    // `y_P ≠ 0`: G1 has odd prime order, so it has no point of order 2.
+    let mut yp_inv: Vec<Fq> = pairs.iter().map(|(p, _)| p.y).collect();
+    if !batch_invert(&mut yp_inv, &mut Vec::with_capacity(pairs.len())) {
+        return None;
+    }
+    let mut lanes: Vec<AffineLane> = pairs
+        .iter()
+        .zip(yp_inv)
+        .map(|(&(p, q), yp_inv)| AffineLane {
+            xp: p.x * yp_inv,
+            yp_inv,
+            q: *q,
+            tx: q.x,
+            ty: q.y,
+        })
+        .collect();
+    let mut den = Vec::with_capacity(lanes.len());
+    let mut scratch = (
+        Vec::with_capacity(lanes.len()),
+        Vec::with_capacity(lanes.len()),
+    );
+    let mut f = Fq12::one();
+    for i in (1..ate.len()).rev() {
+        if i != ate.len() - 1 {
+            f.square_in_place();
+        }
+        if !double_all(&mut f, &mut lanes, &mut den, &mut scratch) {
+            return None;
+        }
+        let ok = match ate[i - 1] {
+            1 => add_all(&mut f, &mut lanes, |q| *q, &mut den, &mut scratch),
+            -1 => add_all(&mut f, &mut lanes, |q| -*q, &mut den, &mut scratch),
+            _ => true,
+        };
+        if !ok {
+            return None;
+        }
+    }
+    if <Config as BnConfig>::X_IS_NEGATIVE {
+        f.cyclotomic_inverse_in_place();
+        for l in lanes.iter_mut() {
+            l.ty = -l.ty;
+        }
+    }
+    let ok = add_all(&mut f, &mut lanes, mul_by_char, &mut den, &mut scratch)
+        && add_all(
+            &mut f,
+            &mut lanes,
+            |q| -mul_by_char(&mul_by_char(q)),
+            &mut den,
+            &mut scratch,
+        );
+    ok.then_some(f)
+}
+
+/// `∏ MillerLoop(P_i, Q_i)` over `items` **up to a factor in `Fq2*`**, which the final
+/// exponentiation removes: `final_exponentiation` of the result equals that of
+/// [`multi_miller_loop_affine`] and of `ark_ec`'s multi-Miller loop (tested).
+///
+/// The running points `T_i` are kept in affine coordinates, and each doubling or
+/// addition step inverts all its denominators (`2y_T` or `x_T − x_Q`, one per pair) with
+/// one inversion (Montgomery's trick on the norms, [`batch_invert_fq2`]). Each line is
+/// divided by its constant coefficient, an element of `Fq2` (so by a factor that
+/// `x^((p¹²−1)/r)` sends to 1, as `p⁶ − 1` divides that exponent), which makes it
+/// `1 + (c3 + c4·v)·w` and its product with `f` 10 `Fq2` multiplications instead of 13.
+/// Per pair: doubling ≈ 56 `Fq` multiplications instead of 71, addition ≈ 54 instead of 81.
+///
+/// A chunk in which some denominator is zero (impossible for `Q_i` in the prime-order
+/// subgroup, possible for other points on the twist) is computed with the projective
+/// formulas of [`multi_miller_loop_affine`] instead, so the result after the final
+/// exponentiation is `ark_ec`'s for every input. Pairs with a point at infinity
+/// contribute 1.
+pub fn multi_miller_loop_normalized<T, F>(items: &[T], pair: F) -> MillerLoopOutput<Bn254>
+where
+    T: Sync,
+    F: Fn(&T) -> (&G1Affine, &G2Affine) + Sync,
+{
+    let pairs: Vec<(&G1Affine, &G2Affine)> = items
+        .iter()
+        .map(&pair)
+        .filter(|(p, q)| !p.is_zero() && !q.is_zero())
+        .collect();
+    let workers = rayon::current_num_threads().max(1);
+    let chunk = pairs.len().div_ceil(workers).max(MIN_CHUNK);
+    let f = pairs
+        .par_chunks(chunk)
+        .map(|c| chunk_loop_normalized(c).unwrap_or_else(|| chunk_loop_affine(c)))
+        .reduce(Fq12::one, |a, b| a * b);
+    MillerLoopOutput(f)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use ark_bn254::{Fr, G2Affine};
+    use ark_bn254::Fr;
     use ark_ec::pairing::Pairing;
     use ark_ec::CurveGroup;
+    use ark_ff::Zero;
     use ark_std::UniformRand;
     use rand::SeedableRng;
 
@@ -321,7 +563,80 @@ mod tests {
                     .unwrap()
                     .install(|| multi_miller_loop_affine(&affine, |(p, q)| (*p, *q)).0);
                 assert_eq!(got, want, "affine n={n} threads={threads}");
+                let got = rayon::ThreadPoolBuilder::new()
+                    .num_threads(threads)
+                    .build()
+                    .unwrap()
+                    .install(|| multi_miller_loop_normalized(&affine, |(p, q)| (*p, *q)));
+                assert_eq!(
+                    Bn254::final_exponentiation(got),
+                    Bn254::final_exponentiation(MillerLoopOutput(want)),
+                    "normalized n={n} threads={threads}"
+                );
             }
         }
+    }
+
+    /// A point of the twist `E'(Fq2)` (not necessarily in the prime-order subgroup).
+    pub(crate) fn random_twist_point(rng: &mut impl rand::Rng) -> G2Affine {
+        loop {
+            let x = Fq2::rand(rng);
+            if let Some(p) = G2Affine::get_point_from_x_unchecked(x, rng.gen()) {
+                return p;
+            }
+        }
+    }
+
+    /// The normalised loop agrees with `ark_ec`'s after the final exponentiation also for
+    /// `Q` outside the prime-order subgroup (the batch may see such points if a caller
+    /// skips decoding).
+    #[test]
+    fn normalized_matches_ark_ec_outside_the_subgroup() {
+        let mut rng = rand::rngs::StdRng::seed_from_u64(2);
+        let ps: Vec<G1Affine> = (0..12)
+            .map(|_| (G1Affine::generator() * Fr::rand(&mut rng)).into_affine())
+            .collect();
+        let qs: Vec<G2Affine> = (0..12).map(|_| random_twist_point(&mut rng)).collect();
+        assert!(qs
+            .iter()
+            .all(|q| !q.is_in_correct_subgroup_assuming_on_curve()));
+        let want = Bn254::final_exponentiation(Bn254::multi_miller_loop(ps.clone(), qs.clone()));
+        let pairs: Vec<_> = ps.iter().zip(&qs).collect();
+        let got =
+            Bn254::final_exponentiation(multi_miller_loop_normalized(&pairs, |(p, q)| (*p, *q)));
+        assert_eq!(got, want);
+    }
+
+    /// A zero denominator is reported (and the caller falls back to projective formulas),
+    /// never silently inverted.
+    #[test]
+    fn zero_denominators_are_reported() {
+        let mut rng = rand::rngs::StdRng::seed_from_u64(3);
+        let mut v = vec![Fq2::rand(&mut rng), Fq2::zero(), Fq2::rand(&mut rng)];
+        assert!(!batch_invert(&mut v, &mut Vec::new()));
+        let mut v: Vec<Fq2> = (0..5).map(|_| Fq2::rand(&mut rng)).collect();
+        let want: Vec<Fq2> = v.iter().map(|x| x.inverse().unwrap()).collect();
+        let mut w = v.clone();
+        assert!(batch_invert(&mut v, &mut Vec::new()));
+        assert_eq!(v, want);
+        assert!(batch_invert_fq2(&mut w, &mut Vec::new(), &mut Vec::new()));
+        assert_eq!(w, want);
+        let mut z = vec![Fq2::rand(&mut rng), Fq2::zero()];
+        assert!(!batch_invert_fq2(&mut z, &mut Vec::new(), &mut Vec::new()));
+        // `T = Q`: the addition step has `x_T − x_Q = 0`.
+        let q = (G2Affine::generator() * Fr::rand(&mut rng)).into_affine();
+        let p = G1Affine::generator();
+        let mut lanes = vec![AffineLane {
+            xp: p.x * p.y.inverse().unwrap(),
+            yp_inv: p.y.inverse().unwrap(),
+            q,
+            tx: q.x,
+            ty: q.y,
+        }];
+        let mut f = Fq12::one();
+        let (mut den, mut s) = (Vec::new(), (Vec::new(), Vec::new()));
+        assert!(!add_all(&mut f, &mut lanes, |q| *q, &mut den, &mut s));
+        assert!(!add_all(&mut f, &mut lanes, |q| -*q, &mut den, &mut s));
+        assert!(double_all(&mut f, &mut lanes, &mut den, &mut s));
     }
 }

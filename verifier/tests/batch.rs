@@ -294,13 +294,16 @@ fn transcript_challenges_are_deterministic_and_bound_to_the_proof() {
         t.append_vk_digest(&zkvote_verifier::vk_digest(&f.pvk.vk).unwrap());
         t.append_proof(proof).unwrap();
         t.append_public_inputs(x);
-        t.challenge_scalar(labels::BATCH_CHALLENGE)
+        t.challenge(labels::BATCH_CHALLENGE)
     };
     let (p, x) = &f.statements[0];
     let r = challenge(p, x);
     assert_eq!(r, challenge(p, x));
     assert_ne!(r, challenge(&f.statements[1].0, x));
     assert_ne!(r, challenge(p, &f.statements[1].1));
-    let bits = ark_ff::BigInteger::num_bits(&ark_ff::PrimeField::into_bigint(r));
-    assert!(bits <= 128 && bits > 64, "{bits}");
+    assert_ne!(r.lo, r.hi);
+    assert_eq!(
+        r.scalar(),
+        Fr::from(r.lo) + zkvote_verifier::glv::LAMBDA * Fr::from(r.hi)
+    );
 }
