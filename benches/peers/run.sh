@@ -33,10 +33,22 @@ if [ ! -f "$W/pot$POWER.ptau" ]; then
   snarkjs powersoftau prepare phase2 "$W/pot_1.ptau" "$W/pot$POWER.ptau" >&2
 fi
 
-RAPIDSNARK="not run: rapidsnark is not packaged in Debian, npm or PyPI, and its sources (GitHub) cannot be fetched on this machine"
-if command -v prover >/dev/null 2>&1 && prover 2>&1 | grep -qi rapidsnark; then RAPIDSNARK=available; fi
+# rapidsnark is not packaged in Debian, npm or PyPI: give its prover binary as
+# RAPIDSNARK_PROVER, or let build_rapidsnark.sh build it (needs its sources: GitHub or a
+# local mirror, plus cmake, nasm, g++, libgmp-dev, nlohmann-json3-dev from apt).
+if [ -z "${RAPIDSNARK_PROVER:-}" ]; then
+  echo "building rapidsnark (optional)…" >&2
+  RAPIDSNARK_PROVER=$(bash build_rapidsnark.sh 2>/dev/null | tail -1) || RAPIDSNARK_PROVER=""
+fi
+if [ -n "$RAPIDSNARK_PROVER" ] && [ -x "$RAPIDSNARK_PROVER" ]; then
+  export RAPIDSNARK_PROVER
+  RAPIDSNARK="rapidsnark: $RAPIDSNARK_PROVER (witness by snarkjs' wasm calculator in-process, then one prover process per proof, which re-opens the zkey each time)"
+else
+  RAPIDSNARK_PROVER=""
+  RAPIDSNARK="rapidsnark: not run (no RAPIDSNARK_PROVER, and build_rapidsnark.sh could not build it here)"
+fi
 
-echo "| depth | fields | zkvote constraints | circom constraints | zkvote prove (ms) | zkvote prove, tables (ms) | snarkjs prove (ms) | zkvote/snarkjs prove | zkvote tables/snarkjs prove | zkvote verify (ms) | snarkjs verify (ms) | zkvote/snarkjs verify |"
+echo "| depth | fields | zkvote constraints | circom constraints | zkvote prove (ms) | zkvote prove, tables (ms) | snarkjs prove (ms) | rapidsnark prove (ms) | tables / snarkjs | tables / rapidsnark | zkvote verify (ms) | snarkjs verify (ms) |"
 echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
 for D in $DEPTHS; do
   C="$W/ballot_d${D}_f${FIELDS}"
@@ -54,13 +66,17 @@ for D in $DEPTHS; do
   "$BIN" --depth "$D" --fields "$FIELDS" --reps 0 --input-out "$C.input.json" > /dev/null
   : > "$C.zkvote.jsonl"
   : > "$C.snarkjs.jsonl"
+  : > "$C.rapidsnark.jsonl"
   for r in $(seq "$ROUNDS"); do
     echo "depth $D: round $r of $ROUNDS…" >&2
     "$BIN" --depth "$D" --fields "$FIELDS" --reps "$REPS" >> "$C.zkvote.jsonl"
     node snarkjs_time.mjs "${C}_js/$(basename "$C").wasm" "$C.zkey" "$C.vk.json" "$C.input.json" "$REPS" >> "$C.snarkjs.jsonl"
+    if [ -n "$RAPIDSNARK_PROVER" ]; then
+      node time_rapidsnark.mjs "$C.zkey" "${C}_js/$(basename "$C").wasm" "$C.input.json" "$REPS" "$C.vk.json" >> "$C.rapidsnark.jsonl"
+    fi
   done
-  node summarize.mjs "$D" "$FIELDS" "$CIRCOM_CONSTRAINTS" "$C.zkvote.jsonl" "$C.snarkjs.jsonl"
+  node summarize.mjs "$D" "$FIELDS" "$CIRCOM_CONSTRAINTS" "$C.zkvote.jsonl" "$C.snarkjs.jsonl" "$C.rapidsnark.jsonl"
 done
 echo
-echo "rapidsnark: $RAPIDSNARK."
+echo "$RAPIDSNARK."
 echo "Machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p'); zkvote threads: all (rayon); snarkjs: its default worker threads."
