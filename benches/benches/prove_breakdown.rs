@@ -1,7 +1,8 @@
 //! Where a ballot proof's time goes (depth 20, 8 fields, plain census): synthesis, the
 //! R1CS-to-QAP witness map (FFTs) and each of the five MSMs that arkworks' Groth16
 //! prover runs, next to the whole proof. The proof should cost little more than the
-//! sum of the FFT and MSM work it requires.
+//! sum of the FFT and MSM work it requires. The same for the prover with precomputed
+//! tables (`tables_*`, `whole_proof_tables`).
 //!
 //! `cargo bench -p zkvote-benches --bench prove_breakdown`
 
@@ -63,6 +64,30 @@ fn breakdown(c: &mut Criterion) {
             criterion::BatchSize::LargeInput,
         )
     });
+    let tables = zkvote_prover::tables::ProvingTables::new(pk);
+    g.bench_function("whole_proof_tables", |b| {
+        let mut rng = ChaCha20Rng::seed_from_u64(1);
+        b.iter_batched(
+            || build_circuit(&req).expect("circuit").0,
+            |circuit| {
+                tables
+                    .prove::<LibsnarkReduction, _, _>(pk, circuit, &mut rng)
+                    .expect("proof")
+            },
+            criterion::BatchSize::LargeInput,
+        )
+    });
+    for (name, table) in [("a", &tables.a), ("b_g1", &tables.b_g1), ("l", &tables.l)] {
+        let scalars: Vec<Fr> = if name == "l" {
+            witness.clone()
+        } else {
+            instance.iter().chain(witness.iter()).cloned().collect()
+        };
+        g.bench_function(format!("tables_msm_{name}_g1"), |b| b.iter(|| table.msm(&scalars)));
+    }
+    let full_fr: Vec<Fr> = instance.iter().chain(witness.iter()).cloned().collect();
+    g.bench_function("tables_msm_b_g2", |b| b.iter(|| tables.b_g2.msm(&full_fr)));
+    g.bench_function("tables_msm_h_g1", |b| b.iter(|| tables.h.msm(&h)));
     g.bench_function("synthesis", |b| b.iter(synthesize));
     g.bench_function("witness_map_ffts", |b| {
         b.iter(|| {
