@@ -83,7 +83,9 @@ fn breakdown(c: &mut Criterion) {
         } else {
             instance.iter().chain(witness.iter()).cloned().collect()
         };
-        g.bench_function(format!("tables_msm_{name}_g1"), |b| b.iter(|| table.msm(&scalars)));
+        g.bench_function(format!("tables_msm_{name}_g1"), |b| {
+            b.iter(|| table.msm(&scalars))
+        });
     }
     let full_fr: Vec<Fr> = instance.iter().chain(witness.iter()).cloned().collect();
     g.bench_function("tables_msm_b_g2", |b| b.iter(|| tables.b_g2.msm(&full_fr)));

@@ -47,8 +47,13 @@ fn main() -> ExitCode {
 /// that the running CPU does not have, so that an old CPU gets a message rather
 /// than an illegal-instruction crash in the middle of a proof.
 fn missing_cpu_features() -> Option<&'static str> {
-    #[cfg(all(target_arch = "x86_64", target_feature = "adx", target_feature = "bmi2"))]
-    if !(std::arch::is_x86_feature_detected!("adx") && std::arch::is_x86_feature_detected!("bmi2")) {
+    #[cfg(all(
+        target_arch = "x86_64",
+        target_feature = "adx",
+        target_feature = "bmi2"
+    ))]
+    if !(std::arch::is_x86_feature_detected!("adx") && std::arch::is_x86_feature_detected!("bmi2"))
+    {
         return Some("ADX/BMI2");
     }
     None

@@ -337,7 +337,10 @@ fn a_snarkjs_ceremony_key_proves_ballots_that_zkvote_and_snarkjs_accept() {
                 &format!("box/{who}.json"),
             ],
         );
-        assert!(out.contains("key and tables loaded") && out.contains("with tables"), "{out}");
+        assert!(
+            out.contains("key and tables loaded") && out.contains("with tables"),
+            "{out}"
+        );
     }
     ok(
         d,

@@ -403,22 +403,46 @@ fn proving_tables() {
     let d = e.dir.path();
     let out = ok(
         d,
-        &["setup", "--depth", "4", "--fields", "3", "--out", "keys", "--tables"],
+        &[
+            "setup", "--depth", "4", "--fields", "3", "--out", "keys", "--tables",
+        ],
     );
     assert!(out.contains("proving tables: "), "{out}");
     // The election must name the new keys.
     ok(
         d,
         &[
-            "election", "new", "--census", "census.json", "--options", "A,B,C", "--mode",
-            "single", "--title", "Tables", "--depth", "4", "--fields", "3", "--out",
+            "election",
+            "new",
+            "--census",
+            "census.json",
+            "--options",
+            "A,B,C",
+            "--mode",
+            "single",
+            "--title",
+            "Tables",
+            "--depth",
+            "4",
+            "--fields",
+            "3",
+            "--out",
             "election.json",
         ],
     );
     let vote = |out: &str, extra: &[&str]| {
         let mut args = vec![
-            "vote", "--identity", "alice.json", "--census", "census.json", "--election",
-            "election.json", "--choice", "1", "--out", out,
+            "vote",
+            "--identity",
+            "alice.json",
+            "--census",
+            "census.json",
+            "--election",
+            "election.json",
+            "--choice",
+            "1",
+            "--out",
+            out,
         ];
         args.extend_from_slice(extra);
         args.iter().map(|s| s.to_string()).collect::<Vec<_>>()
@@ -428,7 +452,10 @@ fn proving_tables() {
         ok(d, &refs)
     };
     let out = run(vote("b1.json", &[]));
-    assert!(out.contains("key and tables loaded") && out.contains("with tables"), "{out}");
+    assert!(
+        out.contains("key and tables loaded") && out.contains("with tables"),
+        "{out}"
+    );
     ok(d, &["verify", "--election", "election.json", "b1.json"]);
 
     let tables = d.join("keys/ballot-d4-f3-plain.tables");
@@ -445,7 +472,9 @@ fn proving_tables() {
     let other = tempfile::tempdir().unwrap();
     ok(
         other.path(),
-        &["setup", "--depth", "4", "--fields", "3", "--out", "keys", "--tables"],
+        &[
+            "setup", "--depth", "4", "--fields", "3", "--out", "keys", "--tables",
+        ],
     );
     std::fs::copy(other.path().join("keys/ballot-d4-f3-plain.tables"), &tables).unwrap();
     let refs = vote("b3.json", &[]);

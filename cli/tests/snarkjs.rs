@@ -83,7 +83,9 @@ fn small_ballot() -> tempfile::TempDir {
     ok(
         d,
         // With tables: snarkjs must accept ballots of the fast prover.
-        &["setup", "--depth", "4", "--fields", "3", "--out", "keys", "--tables"],
+        &[
+            "setup", "--depth", "4", "--fields", "3", "--out", "keys", "--tables",
+        ],
     );
     ok(
         d,
@@ -118,7 +120,10 @@ fn small_ballot() -> tempfile::TempDir {
             "ballot.json",
         ],
     );
-    assert!(out.contains("key and tables loaded") && out.contains("with tables"), "{out}");
+    assert!(
+        out.contains("key and tables loaded") && out.contains("with tables"),
+        "{out}"
+    );
     dir
 }
 

@@ -204,7 +204,16 @@ impl<P: RawPoint> FixedBaseTable<P> {
         if end > (*bytes).as_ref().len() {
             return None;
         }
-        Self::checked(window, len, indices, Points::Raw { bytes, start, count })
+        Self::checked(
+            window,
+            len,
+            indices,
+            Points::Raw {
+                bytes,
+                start,
+                count,
+            },
+        )
     }
 
     fn checked(window: u32, len: usize, indices: Vec<u32>, points: Points<P>) -> Option<Self> {
@@ -277,7 +286,6 @@ impl<P: RawPoint> FixedBaseTable<P> {
     pub fn indices(&self) -> &[u32] {
         &self.indices
     }
-
 
     /// `Σ scalars[i]·bases[i]`; scalars beyond the bases are ignored and missing ones
     /// count as zero (as [`ark_ec::VariableBaseMSM::msm_bigint`] truncates).
@@ -467,7 +475,11 @@ mod tests {
             }
             let s = scalars(n, &mut rng);
             let table = FixedBaseTable::new(&bases, c);
-            assert_eq!(table.msm(&s), G1Projective::msm(&bases, &s).unwrap(), "n {n}");
+            assert_eq!(
+                table.msm(&s),
+                G1Projective::msm(&bases, &s).unwrap(),
+                "n {n}"
+            );
         }
     }
 
@@ -476,7 +488,10 @@ mod tests {
         let mut rng = StdRng::seed_from_u64(8);
         let bases: Vec<G2Affine> = (0..200).map(|_| G2Affine::rand(&mut rng)).collect();
         let s = scalars(200, &mut rng);
-        let table = FixedBaseTable::new(&bases, FixedBaseTable::<ark_bn254::g2::Config>::best_window(200));
+        let table = FixedBaseTable::new(
+            &bases,
+            FixedBaseTable::<ark_bn254::g2::Config>::best_window(200),
+        );
         assert_eq!(table.msm(&s), G2Projective::msm(&bases, &s).unwrap());
     }
 
@@ -490,7 +505,17 @@ mod tests {
         let bases = vec![p, p, -p, p, q, -q, q, p, p];
         for s in [
             vec![Fr::from(3u64); 9],
-            vec![Fr::from(5u64), Fr::from(5u64), Fr::from(5u64), Fr::from(5u64), Fr::from(2u64), Fr::from(2u64), Fr::from(2u64), -Fr::from(5u64), Fr::from(5u64)],
+            vec![
+                Fr::from(5u64),
+                Fr::from(5u64),
+                Fr::from(5u64),
+                Fr::from(5u64),
+                Fr::from(2u64),
+                Fr::from(2u64),
+                Fr::from(2u64),
+                -Fr::from(5u64),
+                Fr::from(5u64),
+            ],
             (0..9).map(|_| Fr::rand(&mut rng)).collect(),
             vec![Fr::zero(); 9],
         ] {
@@ -508,7 +533,10 @@ mod tests {
         let s = scalars(60, &mut rng);
         let table = FixedBaseTable::new(&bases, 8);
         assert_eq!(table.msm(&s), G1Projective::msm_unchecked(&bases, &s[..50]));
-        assert_eq!(table.msm(&s[..20]), G1Projective::msm_unchecked(&bases[..20], &s[..20]));
+        assert_eq!(
+            table.msm(&s[..20]),
+            G1Projective::msm_unchecked(&bases[..20], &s[..20])
+        );
     }
 
     #[test]
@@ -534,8 +562,23 @@ mod tests {
         assert!(raw.as_ref() == Some(&t));
         let s: Vec<Fr> = (0..10).map(|_| Fr::rand(&mut rng)).collect();
         assert_eq!(raw.unwrap().msm(&s), t.msm(&s));
-        assert!(FixedBaseTable::<g1::Config>::from_raw(10, 10, t.indices().to_vec(), shared.clone(), 4, n).is_none());
-        assert!(FixedBaseTable::<g1::Config>::from_raw(10, 10, t.indices().to_vec(), shared, 3, n + 1).is_none());
+        assert!(FixedBaseTable::<g1::Config>::from_raw(
+            10,
+            10,
+            t.indices().to_vec(),
+            shared.clone(),
+            4,
+            n
+        )
+        .is_none());
+        assert!(FixedBaseTable::<g1::Config>::from_raw(
+            10,
+            10,
+            t.indices().to_vec(),
+            shared,
+            3,
+            n + 1
+        )
+        .is_none());
     }
 }
-

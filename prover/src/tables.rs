@@ -81,7 +81,10 @@ impl ProvingTables {
     /// Builds the tables for `pk` (all cores; about twice a proof's time).
     pub fn new(pk: &ProvingKey<Bn254>) -> Self {
         fn g1(bases: &[ark_bn254::G1Affine]) -> FixedBaseTable<g1::Config> {
-            FixedBaseTable::new(bases, FixedBaseTable::<g1::Config>::best_window(bases.len()))
+            FixedBaseTable::new(
+                bases,
+                FixedBaseTable::<g1::Config>::best_window(bases.len()),
+            )
         }
         let b_g2 = FixedBaseTable::new(
             &pk.b_g2_query,
@@ -139,7 +142,13 @@ impl ProvingTables {
     ) -> Result<Proof<Bn254>, SynthesisError> {
         let r = Fr::rand(rng);
         let s = Fr::rand(rng);
-        self.prove_with(pk, circuit, r, s, Q::witness_map::<Fr, GeneralEvaluationDomain<Fr>>)
+        self.prove_with(
+            pk,
+            circuit,
+            r,
+            s,
+            Q::witness_map::<Fr, GeneralEvaluationDomain<Fr>>,
+        )
     }
 
     fn prove_with<C: ConstraintSynthesizer<Fr>>(
@@ -168,10 +177,7 @@ impl ProvingTables {
             let b = cs.borrow().ok_or(SynthesisError::MissingCS)?;
             let instance = b.instance_assignment()?;
             let witness = b.witness_assignment()?;
-            (
-                [instance, witness].concat(),
-                instance.len(),
-            )
+            ([instance, witness].concat(), instance.len())
         };
         let aux = &full[num_inputs..];
 
@@ -269,20 +275,32 @@ impl ProvingTables {
             .ok_or_else(|| bad("truncated or invalid key digest".into()))?
             .to_string();
         let mut next_g1 = |name: &str| {
-            read_table::<g1::Config>(&mut r, &shared).ok_or_else(|| bad(format!("malformed {name} table")))
+            read_table::<g1::Config>(&mut r, &shared)
+                .ok_or_else(|| bad(format!("malformed {name} table")))
         };
         let a = next_g1("a")?;
         let b_g1 = next_g1("b_g1")?;
-        let b_g2 = read_table::<g2::Config>(&mut r, &shared).ok_or_else(|| bad("malformed b_g2 table".into()))?;
+        let b_g2 = read_table::<g2::Config>(&mut r, &shared)
+            .ok_or_else(|| bad("malformed b_g2 table".into()))?;
         let mut next_g1 = |name: &str| {
-            read_table::<g1::Config>(&mut r, &shared).ok_or_else(|| bad(format!("malformed {name} table")))
+            read_table::<g1::Config>(&mut r, &shared)
+                .ok_or_else(|| bad(format!("malformed {name} table")))
         };
         let h = next_g1("h")?;
         let l = next_g1("l")?;
         if r.pos != bytes.len() {
             return Err(bad(format!("{} trailing bytes", bytes.len() - r.pos)));
         }
-        Ok((digest, Self { a, b_g1, b_g2, h, l }))
+        Ok((
+            digest,
+            Self {
+                a,
+                b_g1,
+                b_g2,
+                h,
+                l,
+            },
+        ))
     }
 }
 
@@ -328,7 +346,8 @@ impl<'a> Reader<'a> {
         Some(s)
     }
     fn u32(&mut self) -> Option<u32> {
-        self.take(4).map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+        self.take(4)
+            .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
     }
     fn u64(&mut self) -> Option<u64> {
         self.take(8)
@@ -383,7 +402,11 @@ mod tests {
     #[test]
     fn equals_arkworks_proof() {
         let mut rng = StdRng::seed_from_u64(1);
-        let c = Chain { x: Fr::from(3u64), y: Fr::from(5u64), n: 300 };
+        let c = Chain {
+            x: Fr::from(3u64),
+            y: Fr::from(5u64),
+            n: 300,
+        };
         let (pk, vk) = Groth16::<Bn254>::circuit_specific_setup(c.clone(), &mut rng).unwrap();
         let tables = ProvingTables::new(&pk);
         let ours = tables
@@ -397,7 +420,11 @@ mod tests {
     #[test]
     fn file_round_trip_and_damage() {
         let mut rng = StdRng::seed_from_u64(3);
-        let c = Chain { x: Fr::from(4u64), y: Fr::from(6u64), n: 40 };
+        let c = Chain {
+            x: Fr::from(4u64),
+            y: Fr::from(6u64),
+            n: 40,
+        };
         let (pk, _) = Groth16::<Bn254>::circuit_specific_setup(c.clone(), &mut rng).unwrap();
         let tables = ProvingTables::new(&pk);
         let digest = "ab".repeat(32);
@@ -407,7 +434,9 @@ mod tests {
         assert!(again == tables);
         // Structure errors are reported, never a panic, for every truncation.
         for cut in [0, 7, 12, 76, 80, bytes.len() / 2, bytes.len() - 1] {
-            let e = ProvingTables::parse("t.tables", &bytes[..cut]).err().unwrap();
+            let e = ProvingTables::parse("t.tables", &bytes[..cut])
+                .err()
+                .unwrap();
             assert!(e.to_string().contains("t.tables"), "{e}");
         }
         let mut long = bytes.clone();
@@ -415,7 +444,10 @@ mod tests {
         assert!(ProvingTables::parse("t", &long).is_err());
         let mut v2 = bytes.clone();
         v2[8] = 2;
-        assert!(ProvingTables::parse("t", &v2).unwrap_err().to_string().contains("version 2"));
+        assert!(ProvingTables::parse("t", &v2)
+            .unwrap_err()
+            .to_string()
+            .contains("version 2"));
         // A damaged point parses, but the checked prover notices the proof is invalid.
         let mut bad = bytes.clone();
         let at = bytes.len() - 40;
@@ -434,9 +466,17 @@ mod tests {
     #[test]
     fn tables_for_another_key_are_refused() {
         let mut rng = StdRng::seed_from_u64(2);
-        let small = Chain { x: Fr::from(2u64), y: Fr::from(2u64), n: 10 };
-        let big = Chain { n: 20, ..small.clone() };
-        let (pk_small, _) = Groth16::<Bn254>::circuit_specific_setup(small.clone(), &mut rng).unwrap();
+        let small = Chain {
+            x: Fr::from(2u64),
+            y: Fr::from(2u64),
+            n: 10,
+        };
+        let big = Chain {
+            n: 20,
+            ..small.clone()
+        };
+        let (pk_small, _) =
+            Groth16::<Bn254>::circuit_specific_setup(small.clone(), &mut rng).unwrap();
         let (pk_big, _) = Groth16::<Bn254>::circuit_specific_setup(big, &mut rng).unwrap();
         let tables = ProvingTables::new(&pk_big);
         assert!(!tables.fits(&pk_small));

@@ -439,14 +439,20 @@ fn tables_make_the_same_ballots() {
     let tables = ProvingTables::new(&w.pk);
     let req = request(&w, &e, 1, vec![3, 1, 1], 11);
     let plain = prove_ballot(&w.pk, &req, &mut ChaCha20Rng::seed_from_u64(4)).unwrap();
-    let (fast, with) =
-        prove_ballot_with(&w.pk, Some(&tables), &req, &mut ChaCha20Rng::seed_from_u64(4))
-            .unwrap();
+    let (fast, with) = prove_ballot_with(
+        &w.pk,
+        Some(&tables),
+        &req,
+        &mut ChaCha20Rng::seed_from_u64(4),
+    )
+    .unwrap();
     assert_eq!(with, ProvedWith::Tables);
     assert_eq!(fast, plain);
     verify_ballot(&e, &pvk, &fast).unwrap();
 
-    let reqs: Vec<_> = (0..4).map(|i| request(&w, &e, i, vec![1, 1, 1], 10)).collect();
+    let reqs: Vec<_> = (0..4)
+        .map(|i| request(&w, &e, i, vec![1, 1, 1], 10))
+        .collect();
     let mut rng = ChaCha20Rng::seed_from_u64(6);
     for b in prove_ballots_with(&w.pk, Some(&tables), &reqs, &mut rng) {
         verify_ballot(&e, &pvk, &b.unwrap()).unwrap();

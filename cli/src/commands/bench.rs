@@ -11,10 +11,10 @@ use zkvote_circuits::{
     election::{CensusRef, Election},
 };
 use zkvote_prover::{
-    tables::ProvingTables,
     census::{Census, Member},
     identity::Identity,
     keys::{constraint_count, setup},
+    tables::ProvingTables,
     vote::{build_circuit, VoteRequest},
 };
 use zkvote_verifier::{batch_verify, decode_proof, verify_one};
@@ -104,9 +104,8 @@ pub fn run(a: BenchArgs) -> CmdResult {
         let mut best_tables = Duration::MAX;
         for _ in 0..reps {
             let (circuit, _) = build_circuit(&req).map_err(|e| input_error(e.to_string()))?;
-            let (p, t) = timed(|| {
-                tables.prove_checked::<LibsnarkReduction, _, _>(&pk, circuit, &mut rng)
-            });
+            let (p, t) =
+                timed(|| tables.prove_checked::<LibsnarkReduction, _, _>(&pk, circuit, &mut rng));
             p.map_err(|e| input_error(e.to_string()))?
                 .ok_or_else(|| input_error("a proof made with tables did not verify"))?;
             best_tables = best_tables.min(t);

@@ -132,8 +132,7 @@ pub fn run(a: VoteArgs) -> CmdResult {
     let (pk, tables) = keys?;
     let req = inputs.request();
     let pb = spinner("proving the ballot");
-    let (ballot, prove_time) =
-        timed(|| prove_ballot_with(&pk, tables.as_ref(), &req, &mut OsRng));
+    let (ballot, prove_time) = timed(|| prove_ballot_with(&pk, tables.as_ref(), &req, &mut OsRng));
     pb.finish_and_clear();
     let (ballot, with) = ballot.map_err(|e| input_error(e.to_string()))?;
     if tables.is_some() && with == ProvedWith::Standard {
@@ -149,7 +148,11 @@ pub fn run(a: VoteArgs) -> CmdResult {
         if tables.is_some() { " and tables" } else { "" },
         fmt_duration(load_time),
         fmt_duration(prove_time),
-        if with == ProvedWith::Tables { " with tables" } else { "" }
+        if with == ProvedWith::Tables {
+            " with tables"
+        } else {
+            ""
+        }
     );
     println!(
         "nullifier: {}",
