@@ -28,7 +28,7 @@
 use ark_bn254::{g1, g2, Bn254, Fr, G1Projective};
 use ark_ec::CurveGroup;
 use ark_ff::{UniformRand, Zero};
-use ark_groth16::{r1cs_to_qap::R1CSToQAP, Groth16, Proof, ProvingKey};
+use ark_groth16::{r1cs_to_qap::R1CSToQAP, Groth16, PreparedVerifyingKey, Proof, ProvingKey};
 use ark_poly::GeneralEvaluationDomain;
 use ark_relations::gr1cs::{
     ConstraintSynthesizer, ConstraintSystem, OptimizationGoal, SynthesisError, SynthesisMode,
@@ -109,26 +109,27 @@ impl ProvingTables {
             && self.l.len() == pk.l_query.len()
     }
 
-    /// Like [`Self::prove`], then verifies the proof against `pk`'s verifying key (about
-    /// 2 ms): `Ok(None)` when it does not verify, which only tables that do not belong
-    /// to `pk` cause; the caller then proves without tables.
+    /// Like [`Self::prove`], then verifies the proof against `pvk`, the prepared
+    /// verifying key of `pk` (about 2 ms; prepare it once for many proofs): `Ok(None)`
+    /// when it does not verify, which only tables that do not belong to `pk` cause; the
+    /// caller then proves without tables.
     pub fn prove_checked<Q: R1CSToQAP, C: ConstraintSynthesizer<Fr>, R: Rng>(
         &self,
         pk: &ProvingKey<Bn254>,
+        pvk: &PreparedVerifyingKey<Bn254>,
         circuit: C,
         rng: &mut R,
     ) -> Result<Option<Proof<Bn254>>, SynthesisError> {
         let r = Fr::rand(rng);
         let s = Fr::rand(rng);
-        let mut inputs = Vec::new();
-        let proof = self.prove_with(pk, circuit, r, s, |cs| {
-            if let Some(b) = cs.borrow() {
-                inputs = b.instance_assignment()?[1..].to_vec();
-            }
-            Q::witness_map::<Fr, GeneralEvaluationDomain<Fr>>(cs)
-        })?;
-        let pvk = ark_groth16::prepare_verifying_key(&pk.vk);
-        let valid = Groth16::<Bn254>::verify_proof(&pvk, &proof, &inputs).unwrap_or(false);
+        let (proof, inputs) = self.prove_with(
+            pk,
+            circuit,
+            r,
+            s,
+            Q::witness_map::<Fr, GeneralEvaluationDomain<Fr>>,
+        )?;
+        let valid = Groth16::<Bn254>::verify_proof(pvk, &proof, &inputs).unwrap_or(false);
         Ok(valid.then_some(proof))
     }
 
@@ -149,8 +150,10 @@ impl ProvingTables {
             s,
             Q::witness_map::<Fr, GeneralEvaluationDomain<Fr>>,
         )
+        .map(|(proof, _)| proof)
     }
 
+    /// The proof and its public inputs (without the leading 1).
     fn prove_with<C: ConstraintSynthesizer<Fr>>(
         &self,
         pk: &ProvingKey<Bn254>,
@@ -160,7 +163,7 @@ impl ProvingTables {
         witness_map: impl FnOnce(
             ark_relations::gr1cs::ConstraintSystemRef<Fr>,
         ) -> Result<Vec<Fr>, SynthesisError>,
-    ) -> Result<Proof<Bn254>, SynthesisError> {
+    ) -> Result<(Proof<Bn254>, Vec<Fr>), SynthesisError> {
         if !self.fits(pk) {
             return Err(SynthesisError::Unsatisfiable);
         }
@@ -204,11 +207,12 @@ impl ProvingTables {
             },
         );
         let g_c = g_a * s + g1_b * r - pk.delta_g1 * (r * s) + l_acc + h_acc;
-        Ok(Proof {
+        let proof = Proof {
             a: g_a.into_affine(),
             b: g2_b.into_affine(),
             c: g_c.into_affine(),
-        })
+        };
+        Ok((proof, full[1..num_inputs].to_vec()))
     }
 }
 
@@ -274,20 +278,11 @@ impl ProvingTables {
             .and_then(|d| std::str::from_utf8(d).ok())
             .ok_or_else(|| bad("truncated or invalid key digest".into()))?
             .to_string();
-        let mut next_g1 = |name: &str| {
-            read_table::<g1::Config>(&mut r, &shared)
-                .ok_or_else(|| bad(format!("malformed {name} table")))
-        };
-        let a = next_g1("a")?;
-        let b_g1 = next_g1("b_g1")?;
-        let b_g2 = read_table::<g2::Config>(&mut r, &shared)
-            .ok_or_else(|| bad("malformed b_g2 table".into()))?;
-        let mut next_g1 = |name: &str| {
-            read_table::<g1::Config>(&mut r, &shared)
-                .ok_or_else(|| bad(format!("malformed {name} table")))
-        };
-        let h = next_g1("h")?;
-        let l = next_g1("l")?;
+        let a = read_table(&mut r, &shared).ok_or_else(|| bad("malformed a table".into()))?;
+        let b_g1 = read_table(&mut r, &shared).ok_or_else(|| bad("malformed b_g1 table".into()))?;
+        let b_g2 = read_table(&mut r, &shared).ok_or_else(|| bad("malformed b_g2 table".into()))?;
+        let h = read_table(&mut r, &shared).ok_or_else(|| bad("malformed h table".into()))?;
+        let l = read_table(&mut r, &shared).ok_or_else(|| bad("malformed l table".into()))?;
         if r.pos != bytes.len() {
             return Err(bad(format!("{} trailing bytes", bytes.len() - r.pos)));
         }
@@ -425,7 +420,8 @@ mod tests {
             y: Fr::from(6u64),
             n: 40,
         };
-        let (pk, _) = Groth16::<Bn254>::circuit_specific_setup(c.clone(), &mut rng).unwrap();
+        let (pk, vk) = Groth16::<Bn254>::circuit_specific_setup(c.clone(), &mut rng).unwrap();
+        let pvk = ark_groth16::prepare_verifying_key(&vk);
         let tables = ProvingTables::new(&pk);
         let digest = "ab".repeat(32);
         let bytes = tables.to_bytes(&digest);
@@ -454,11 +450,11 @@ mod tests {
         bad[at] ^= 1;
         let (_, damaged) = ProvingTables::parse("t", &bad).unwrap();
         assert!(damaged
-            .prove_checked::<LibsnarkReduction, _, _>(&pk, c.clone(), &mut rng)
+            .prove_checked::<LibsnarkReduction, _, _>(&pk, &pvk, c.clone(), &mut rng)
             .unwrap()
             .is_none());
         assert!(tables
-            .prove_checked::<LibsnarkReduction, _, _>(&pk, c, &mut rng)
+            .prove_checked::<LibsnarkReduction, _, _>(&pk, &pvk, c, &mut rng)
             .unwrap()
             .is_some());
     }

@@ -1,7 +1,10 @@
 //! Proving ballots: one, or many in parallel.
 
 use ark_bn254::{Bn254, Fr};
-use ark_groth16::{r1cs_to_qap::LibsnarkReduction, Groth16, ProvingKey};
+use ark_groth16::{
+    prepare_verifying_key, r1cs_to_qap::LibsnarkReduction, Groth16, PreparedVerifyingKey,
+    ProvingKey,
+};
 use ark_relations::gr1cs::SynthesisError;
 use ark_snark::SNARK;
 use rand::{CryptoRng, RngCore, SeedableRng};
@@ -119,6 +122,17 @@ pub fn prove_ballot_with<R: RngCore + CryptoRng>(
     req: &VoteRequest<'_>,
     rng: &mut R,
 ) -> Result<(Ballot, ProvedWith), Error> {
+    let pvk = tables.map(|_| prepare_verifying_key(&pk.vk));
+    prove_one(pk, tables.zip(pvk.as_ref()), req, rng)
+}
+
+/// [`prove_ballot_with`], with the verifying key that checks table proofs prepared.
+fn prove_one<R: RngCore + CryptoRng>(
+    pk: &ProvingKey<Bn254>,
+    tables: Option<(&ProvingTables, &PreparedVerifyingKey<Bn254>)>,
+    req: &VoteRequest<'_>,
+    rng: &mut R,
+) -> Result<(Ballot, ProvedWith), Error> {
     if req.election.shape != shape_of(pk, req.election)? {
         return Err(Error::Election(
             "the proving key is for another circuit shape".into(),
@@ -127,10 +141,12 @@ pub fn prove_ballot_with<R: RngCore + CryptoRng>(
     let (circuit, nf) = build_circuit(req)?;
     let reduction = crate::keys::reduction_of(pk);
     let synthesis = |e: SynthesisError| Error::Synthesis(e.to_string());
-    let fast = match tables.filter(|t| t.fits(pk)) {
-        Some(t) => match reduction {
-            QapReduction::Libsnark => t.prove_checked::<LibsnarkReduction, _, _>(pk, circuit, rng),
-            QapReduction::Circom => t.prove_checked::<CircomReduction, _, _>(pk, circuit, rng),
+    let fast = match tables.filter(|(t, _)| t.fits(pk)) {
+        Some((t, pvk)) => match reduction {
+            QapReduction::Libsnark => {
+                t.prove_checked::<LibsnarkReduction, _, _>(pk, pvk, circuit, rng)
+            }
+            QapReduction::Circom => t.prove_checked::<CircomReduction, _, _>(pk, pvk, circuit, rng),
         }
         .map_err(synthesis)?,
         None => None,
@@ -190,6 +206,7 @@ pub fn prove_ballots_with<R: RngCore + CryptoRng>(
     requests: &[VoteRequest<'_>],
     rng: &mut R,
 ) -> Vec<Result<Ballot, Error>> {
+    let pvk = tables.map(|_| prepare_verifying_key(&pk.vk));
     let seeds: Vec<[u8; 32]> = requests
         .iter()
         .map(|_| {
@@ -202,7 +219,8 @@ pub fn prove_ballots_with<R: RngCore + CryptoRng>(
         .par_iter()
         .zip(seeds)
         .map(|(req, seed)| {
-            prove_ballot_with(pk, tables, req, &mut ChaCha20Rng::from_seed(seed)).map(|(b, _)| b)
+            let tables = tables.zip(pvk.as_ref());
+            prove_one(pk, tables, req, &mut ChaCha20Rng::from_seed(seed)).map(|(b, _)| b)
         })
         .collect()
 }

@@ -109,10 +109,27 @@ where
     T: Sync,
     F: Fn(&T) -> (&G1Affine, &G2Prepared<Config>) + Sync,
 {
-    let pairs: Vec<(&G1Affine, &G2Prepared<Config>)> = items
+    chunked_product(items, pair, G2Prepared::is_zero, chunk_loop)
+}
+
+/// `∏ chunk_loop(chunk)` over the pairs of `items` without a point at infinity, split
+/// into one chunk per thread (at least [`MIN_CHUNK`] pairs each).
+fn chunked_product<'a, T, Q, F, L>(
+    items: &'a [T],
+    pair: F,
+    q_is_zero: fn(&Q) -> bool,
+    chunk_loop: L,
+) -> MillerLoopOutput<Bn254>
+where
+    T: Sync,
+    Q: Sync + 'a,
+    F: Fn(&'a T) -> (&'a G1Affine, &'a Q),
+    L: Fn(&[(&'a G1Affine, &'a Q)]) -> Fq12 + Sync + Send,
+{
+    let pairs: Vec<(&G1Affine, &Q)> = items
         .iter()
-        .map(&pair)
-        .filter(|(p, q)| !p.is_zero() && !q.is_zero())
+        .map(pair)
+        .filter(|(p, q)| !p.is_zero() && !q_is_zero(q))
         .collect();
     let workers = rayon::current_num_threads().max(1);
     let chunk = pairs.len().div_ceil(workers).max(MIN_CHUNK);
@@ -271,18 +288,7 @@ where
     T: Sync,
     F: Fn(&T) -> (&G1Affine, &G2Affine) + Sync,
 {
-    let pairs: Vec<(&G1Affine, &G2Affine)> = items
-        .iter()
-        .map(&pair)
-        .filter(|(p, q)| !p.is_zero() && !q.is_zero())
-        .collect();
-    let workers = rayon::current_num_threads().max(1);
-    let chunk = pairs.len().div_ceil(workers).max(MIN_CHUNK);
-    let f = pairs
-        .par_chunks(chunk)
-        .map(chunk_loop_affine)
-        .reduce(Fq12::one, |a, b| a * b);
-    MillerLoopOutput(f)
+    chunked_product(items, pair, G2Affine::is_zero, chunk_loop_affine)
 }
 
 /// `f ← f · (1 + (c3 + c4·v)·w)`: a line normalised so that its constant coefficient is 1
@@ -505,18 +511,9 @@ where
     T: Sync,
     F: Fn(&T) -> (&G1Affine, &G2Affine) + Sync,
 {
-    let pairs: Vec<(&G1Affine, &G2Affine)> = items
-        .iter()
-        .map(&pair)
-        .filter(|(p, q)| !p.is_zero() && !q.is_zero())
-        .collect();
-    let workers = rayon::current_num_threads().max(1);
-    let chunk = pairs.len().div_ceil(workers).max(MIN_CHUNK);
-    let f = pairs
-        .par_chunks(chunk)
-        .map(|c| chunk_loop_normalized(c).unwrap_or_else(|| chunk_loop_affine(c)))
-        .reduce(Fq12::one, |a, b| a * b);
-    MillerLoopOutput(f)
+    chunked_product(items, pair, G2Affine::is_zero, |c| {
+        chunk_loop_normalized(c).unwrap_or_else(|| chunk_loop_affine(c))
+    })
 }
 
 #[cfg(test)]

@@ -71,7 +71,7 @@ fn main() {
         let t3 = Instant::now();
         let (circuit, _) = build_circuit(&req).expect("a valid ballot");
         let fast = tables
-            .prove_checked::<LibsnarkReduction, _, _>(&f.pk, circuit, &mut rng)
+            .prove_checked::<LibsnarkReduction, _, _>(&f.pk, &pvk, circuit, &mut rng)
             .expect("proof")
             .expect("the tables' proof verifies");
         let t4 = Instant::now();

@@ -100,12 +100,14 @@ pub fn run(a: BenchArgs) -> CmdResult {
         }
         let proof = proof.expect("at least one repetition");
         pb.set_message(format!("depth {depth}: proving with tables"));
+        let pvk = ark_groth16::prepare_verifying_key(&vk);
         let (tables, t_tables_build) = timed(|| ProvingTables::new(&pk));
         let mut best_tables = Duration::MAX;
         for _ in 0..reps {
             let (circuit, _) = build_circuit(&req).map_err(|e| input_error(e.to_string()))?;
-            let (p, t) =
-                timed(|| tables.prove_checked::<LibsnarkReduction, _, _>(&pk, circuit, &mut rng));
+            let (p, t) = timed(|| {
+                tables.prove_checked::<LibsnarkReduction, _, _>(&pk, &pvk, circuit, &mut rng)
+            });
             p.map_err(|e| input_error(e.to_string()))?
                 .ok_or_else(|| input_error("a proof made with tables did not verify"))?;
             best_tables = best_tables.min(t);
@@ -138,7 +140,6 @@ pub fn run(a: BenchArgs) -> CmdResult {
         }
         .to_field_elements(&shape)
         .map_err(|e| input_error(e.to_string()))?;
-        let pvk = ark_groth16::prepare_verifying_key(&vk);
         let (ok, t_verify) = timed(|| verify_one(&pvk, &proof, &inputs));
         ok.map_err(|e| input_error(format!("the benchmark proof did not verify: {e}")))?;
         let items: Vec<_> = (0..a.batch)
