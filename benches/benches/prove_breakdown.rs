@@ -65,6 +65,12 @@ fn breakdown(c: &mut Criterion) {
         )
     });
     let tables = zkvote_prover::tables::ProvingTables::new(pk);
+    tables
+        .learn_matrices(
+            pk,
+            zkvote_circuits::ballot::circuit::BallotCircuit::for_setup(f.shape),
+        )
+        .expect("matrices");
     g.bench_function("whole_proof_tables", |b| {
         let mut rng = ChaCha20Rng::seed_from_u64(1);
         b.iter_batched(

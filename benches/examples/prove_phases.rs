@@ -1,10 +1,12 @@
 //! Times the phases of a table proof at depth 20 (synthesis, matrices, QAP witness map).
 use ark_bn254::Fr;
 use ark_groth16::r1cs_to_qap::{LibsnarkReduction, R1CSToQAP};
-use ark_relations::gr1cs::{ConstraintSynthesizer, ConstraintSystem, OptimizationGoal, SynthesisMode, R1CS_PREDICATE_LABEL};
+use ark_relations::gr1cs::{
+    ConstraintSynthesizer, ConstraintSystem, OptimizationGoal, SynthesisMode, R1CS_PREDICATE_LABEL,
+};
+use std::time::Instant;
 use zkvote_benches::BallotFixture;
 use zkvote_prover::vote::build_circuit;
-use std::time::Instant;
 
 fn main() {
     let n = 20;
@@ -12,7 +14,9 @@ fn main() {
     let req = f.request();
     let ms = |t: Instant| t.elapsed().as_secs_f64() * 1e3 / n as f64;
     let t = Instant::now();
-    for _ in 0..n { let _ = build_circuit(&req).expect("c"); }
+    for _ in 0..n {
+        let _ = build_circuit(&req).expect("c");
+    }
     println!("build_circuit {:.2} ms", ms(t));
     for construct in [false, true] {
         let t = Instant::now();
@@ -20,54 +24,110 @@ fn main() {
             let (circuit, _) = build_circuit(&req).expect("c");
             let cs = ConstraintSystem::<Fr>::new_ref();
             cs.set_optimization_goal(OptimizationGoal::Constraints);
-            cs.set_mode(SynthesisMode::Prove { construct_matrices: construct, generate_lc_assignments: false });
+            cs.set_mode(SynthesisMode::Prove {
+                construct_matrices: construct,
+                generate_lc_assignments: false,
+            });
             circuit.generate_constraints(cs.clone()).unwrap();
         }
-        println!("synthesis construct={construct} {:.2} ms (incl build)", ms(t));
+        println!(
+            "synthesis construct={construct} {:.2} ms (incl build)",
+            ms(t)
+        );
     }
     let mk = || {
         let (circuit, _) = build_circuit(&req).expect("c");
         let cs = ConstraintSystem::<Fr>::new_ref();
         cs.set_optimization_goal(OptimizationGoal::Constraints);
-        cs.set_mode(SynthesisMode::Prove { construct_matrices: true, generate_lc_assignments: false });
+        cs.set_mode(SynthesisMode::Prove {
+            construct_matrices: true,
+            generate_lc_assignments: false,
+        });
         circuit.generate_constraints(cs.clone()).unwrap();
         cs
     };
     let css: Vec<_> = (0..n).map(|_| mk()).collect();
     let t = Instant::now();
-    for cs in &css { cs.finalize(); }
+    for cs in &css {
+        cs.finalize();
+    }
     println!("finalize {:.2} ms", ms(t));
     let t = Instant::now();
     let mut mats = vec![];
-    for cs in &css { mats.push(cs.to_matrices().unwrap()); }
+    for cs in &css {
+        mats.push(cs.to_matrices().unwrap());
+    }
     println!("to_matrices {:.2} ms", ms(t));
     let cs = &css[0];
     let m = &mats[0][R1CS_PREDICATE_LABEL];
-    let full = { let b = cs.borrow().unwrap(); [b.instance_assignment().unwrap(), b.witness_assignment().unwrap()].concat() };
+    let full = {
+        let b = cs.borrow().unwrap();
+        [
+            b.instance_assignment().unwrap(),
+            b.witness_assignment().unwrap(),
+        ]
+        .concat()
+    };
     let t = Instant::now();
     for _ in 0..n {
-        LibsnarkReduction::witness_map_from_matrices::<Fr, ark_poly::GeneralEvaluationDomain<Fr>>(m, cs.num_instance_variables(), cs.num_constraints(), &full).unwrap();
+        LibsnarkReduction::witness_map_from_matrices::<Fr, ark_poly::GeneralEvaluationDomain<Fr>>(
+            m,
+            cs.num_instance_variables(),
+            cs.num_constraints(),
+            &full,
+        )
+        .unwrap();
     }
     println!("witness_map_from_matrices {:.2} ms", ms(t));
-    let nnz: usize = m.iter().map(|mm| mm.iter().map(|r| r.len()).sum::<usize>()).sum();
+    let nnz: usize = m
+        .iter()
+        .map(|mm| mm.iter().map(|r| r.len()).sum::<usize>())
+        .sum();
     {
+        use ark_ff::{FftField, Field, UniformRand};
         use ark_poly::{EvaluationDomain, GeneralEvaluationDomain};
-        use ark_ff::{UniformRand, Field, FftField};
         let d = GeneralEvaluationDomain::<Fr>::new(8192).unwrap();
         let mut rng = ark_std::test_rng();
         let mut v: Vec<Fr> = (0..8192).map(|_| Fr::rand(&mut rng)).collect();
         let t = Instant::now();
-        for _ in 0..n { d.ifft_in_place(&mut v); }
+        for _ in 0..n {
+            d.ifft_in_place(&mut v);
+        }
         println!("ifft 8192 {:.2} ms", ms(t));
         let cd = d.get_coset(Fr::GENERATOR).unwrap();
         let t = Instant::now();
-        for _ in 0..n { cd.fft_in_place(&mut v); }
+        for _ in 0..n {
+            cd.fft_in_place(&mut v);
+        }
         println!("coset fft 8192 {:.2} ms", ms(t));
         let t = Instant::now();
-        for _ in 0..n { v.iter_mut().for_each(|x| { x.square_in_place(); }); }
+        for _ in 0..n {
+            v.iter_mut().for_each(|x| {
+                x.square_in_place();
+            });
+        }
         println!("8192 squarings {:.3} ms", ms(t));
     }
-    println!("constraints {} vars {} nnz {}", cs.num_constraints(), full.len(), nnz);
+    for (k, mm) in m.iter().enumerate() {
+        use ark_ff::One;
+        use std::collections::HashSet;
+        let all: Vec<_> = mm.iter().flatten().collect();
+        let ones = all.iter().filter(|(c, _)| c.is_one()).count();
+        let minus = all.iter().filter(|(c, _)| (-*c).is_one()).count();
+        let distinct: HashSet<_> = all.iter().map(|(c, _)| *c).collect();
+        let maxrow = mm.iter().map(|r| r.len()).max().unwrap();
+        println!(
+            "matrix {k}: nnz {} ones {ones} minus-ones {minus} distinct {} max row {maxrow}",
+            all.len(),
+            distinct.len()
+        );
+    }
+    println!(
+        "constraints {} vars {} nnz {}",
+        cs.num_constraints(),
+        full.len(),
+        nnz
+    );
 }
 
 #[allow(dead_code)]

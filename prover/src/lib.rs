@@ -8,6 +8,7 @@
 //! | [`circom`] | the circuit as `.r1cs`, ballots as `.wtns`, snarkjs `.zkey` import, circom's QAP reduction |
 //! | [`census`] | the census file: members, weights, LeanIMT root and proofs |
 //! | [`keys`] | the single-party setup and proving-key files (digest-guarded fast loading) |
+//! | [`msm`], [`tables`], [`qap`] | the fast prover: fixed-base MSM tables, constraint matrices kept between proofs |
 //! | [`vote`] | proving ballots, one or many in parallel |
 #![deny(missing_docs)]
 
@@ -17,6 +18,7 @@ mod error;
 pub mod identity;
 pub mod keys;
 pub mod msm;
+pub mod qap;
 pub mod tables;
 pub mod vote;
 

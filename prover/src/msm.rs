@@ -11,7 +11,7 @@
 //! so every window shares one set of `2^{c−1}` buckets: one bucket pass of `n·⌈(b+1)/c⌉`
 //! additions and one running-sum reduction, with no doublings, where Pippenger's
 //! algorithm does a bucket pass *and a reduction* per window. The buckets are kept in
-//! affine coordinates and additions are deferred into batches of up to 256 distinct
+//! affine coordinates and additions are deferred into batches of up to 512 distinct
 //! buckets that share one field inversion (Montgomery's trick): an affine addition then
 //! costs about 6 multiplications instead of 11 for a mixed addition. The threads split
 //! the buckets, not the points, so no bucket is reduced twice.
@@ -348,48 +348,83 @@ impl<P: RawPoint> FixedBaseTable<P> {
     }
 }
 
-/// Points added to at most this many distinct buckets share one inversion.
-const BATCH: usize = 256;
+/// Points added to at most this many distinct buckets share one inversion (and to at
+/// most a quarter of the buckets, so that collisions stay rare).
+const BATCH: usize = 512;
 
 /// Buckets summed in affine coordinates, additions deferred into batches that share
 /// one field inversion. A point for a bucket that already waits in the current batch
-/// goes to that bucket's projective overflow sum instead (rare with many buckets; the
-/// worst case, every point in one bucket, costs what Pippenger's mixed additions do).
+/// waits for the next batch; when too many wait (many points in few buckets, e.g. the
+/// scalars 0/1 of bit variables), it goes to that bucket's projective overflow sum
+/// instead, which costs what Pippenger's mixed addition does.
 struct Buckets<P: SWCurveConfig> {
     affine: Vec<Affine<P>>,
     overflow: Vec<Projective<P>>,
     busy: Vec<bool>,
+    batch: usize,
     pending: Vec<(usize, Affine<P>)>,
+    later: Vec<(usize, Affine<P>)>,
     dens: Vec<P::BaseField>,
 }
 
 impl<P: SWCurveConfig> Buckets<P> {
     fn new(n: usize) -> Self {
+        let batch = BATCH.min(n / 4).max(1);
         Self {
             affine: vec![Affine::identity(); n],
             overflow: vec![Projective::zero(); n],
             busy: vec![false; n],
-            pending: Vec::with_capacity(BATCH),
-            dens: Vec::with_capacity(BATCH),
+            batch,
+            pending: Vec::with_capacity(batch),
+            later: Vec::with_capacity(batch),
+            dens: Vec::with_capacity(batch),
         }
     }
 
     fn add(&mut self, k: usize, p: Affine<P>) {
+        self.place(k, p);
+        if self.pending.len() >= self.batch {
+            self.apply();
+        }
+    }
+
+    fn place(&mut self, k: usize, p: Affine<P>) {
         if self.busy[k] {
-            self.overflow[k] += p;
+            if self.later.len() < self.batch {
+                self.later.push((k, p));
+            } else {
+                self.overflow[k] += p;
+            }
         } else if self.affine[k].is_zero() {
             self.affine[k] = p;
         } else {
             self.busy[k] = true;
             self.pending.push((k, p));
-            if self.pending.len() == BATCH.min(self.affine.len() / 4).max(1) {
-                self.flush();
-            }
+        }
+    }
+
+    /// Applies the pending batch, then places the points that waited.
+    fn apply(&mut self) {
+        self.apply_pending();
+        let mut waiting = std::mem::take(&mut self.later);
+        for (k, p) in waiting.drain(..) {
+            self.place(k, p);
+        }
+        // `place` refilled `self.later` only with points for buckets pending again.
+        if self.later.is_empty() {
+            self.later = waiting;
+        }
+    }
+
+    /// Applies everything still pending or waiting.
+    fn flush(&mut self) {
+        while !self.pending.is_empty() || !self.later.is_empty() {
+            self.apply();
         }
     }
 
     /// Applies the pending additions `affine[k] += p` with one shared inversion.
-    fn flush(&mut self) {
+    fn apply_pending(&mut self) {
         self.dens.clear();
         for &(k, p) in &self.pending {
             let b = self.affine[k];

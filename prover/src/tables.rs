@@ -28,24 +28,42 @@
 use ark_bn254::{g1, g2, Bn254, Fr, G1Projective};
 use ark_ec::CurveGroup;
 use ark_ff::{UniformRand, Zero};
-use ark_groth16::{r1cs_to_qap::R1CSToQAP, Groth16, PreparedVerifyingKey, Proof, ProvingKey};
-use ark_poly::GeneralEvaluationDomain;
+use ark_groth16::{
+    r1cs_to_qap::{LibsnarkReduction, R1CSToQAP},
+    Groth16, PreparedVerifyingKey, Proof, ProvingKey,
+};
 use ark_relations::gr1cs::{
     ConstraintSynthesizer, ConstraintSystem, OptimizationGoal, SynthesisError, SynthesisMode,
 };
 use ark_std::rand::Rng;
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
+
+use zkvote_verifier::keys::QapReduction;
 
 use crate::{
+    circom::CircomReduction,
     msm::{FixedBaseTable, RawPoint, SharedBytes},
+    qap::QapMatrices,
     Error,
 };
+
+/// Whether matrices have the sizes of `pk`'s QAP: one `A` base per variable, one
+/// `L` base per witness variable, and the key's domain.
+fn qap_fits(q: &QapMatrices, pk: &ProvingKey<Bn254>) -> bool {
+    let h_len = match crate::keys::reduction_of(pk) {
+        QapReduction::Libsnark => q.domain_size() - 1,
+        QapReduction::Circom => q.domain_size(),
+    };
+    q.num_vars == pk.a_query.len()
+        && q.num_vars == q.num_instance + pk.l_query.len()
+        && pk.h_query.len() == h_len
+}
 
 /// First bytes of a tables file.
 pub const TABLES_MAGIC: &[u8; 8] = b"ZKVOTETB";
 /// Version of the tables file format.
-pub const TABLES_VERSION: u32 = 1;
+pub const TABLES_VERSION: u32 = 2;
 
 /// Tables for the five bases of a proving key.
 #[derive(Clone, PartialEq, Eq)]
@@ -60,19 +78,41 @@ pub struct ProvingTables {
     pub h: FixedBaseTable<g1::Config>,
     /// For `pk.l_query`.
     pub l: FixedBaseTable<g1::Config>,
+    /// The circuit's constraint matrices, once known: read from the file, or learned
+    /// from the first proof (then proofs skip rebuilding them, see [`crate::qap`]).
+    pub qap: OnceLock<Arc<QapMatrices>>,
+}
+
+/// The QAP reductions the tables' prover computes itself (see [`crate::qap`]).
+pub trait KnownReduction: R1CSToQAP {
+    /// Which one.
+    const KIND: QapReduction;
+}
+
+impl KnownReduction for LibsnarkReduction {
+    const KIND: QapReduction = QapReduction::Libsnark;
+}
+
+impl KnownReduction for CircomReduction {
+    const KIND: QapReduction = QapReduction::Circom;
 }
 
 impl std::fmt::Debug for ProvingTables {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "ProvingTables {{ bases: a {}, b_g1 {}, b_g2 {}, h {}, l {}; window {} }}",
+            "ProvingTables {{ bases: a {}, b_g1 {}, b_g2 {}, h {}, l {}; window {}; matrices {} }}",
             self.a.len(),
             self.b_g1.len(),
             self.b_g2.len(),
             self.h.len(),
             self.l.len(),
-            self.a.window()
+            self.a.window(),
+            if self.qap.get().is_some() {
+                "known"
+            } else {
+                "not yet"
+            }
         )
     }
 }
@@ -96,7 +136,29 @@ impl ProvingTables {
             b_g2,
             h: g1(&pk.h_query),
             l: g1(&pk.l_query),
+            qap: OnceLock::new(),
         }
+    }
+
+    /// Learns the constraint matrices from `circuit` (any assignment, e.g. the shape's
+    /// setup circuit), as `zkvote setup --tables` does before writing the file. Fails
+    /// when the circuit does not fit the key's sizes.
+    pub fn learn_matrices<C: ConstraintSynthesizer<Fr>>(
+        &self,
+        pk: &ProvingKey<Bn254>,
+        circuit: C,
+    ) -> Result<(), SynthesisError> {
+        let cs = ConstraintSystem::<Fr>::new_ref();
+        cs.set_optimization_goal(OptimizationGoal::Constraints);
+        cs.set_mode(SynthesisMode::Setup);
+        circuit.generate_constraints(cs.clone())?;
+        cs.finalize();
+        let qap = QapMatrices::from_cs(&cs).ok_or(SynthesisError::Unsatisfiable)?;
+        if !qap_fits(&qap, pk) {
+            return Err(SynthesisError::Unsatisfiable);
+        }
+        let _ = self.qap.set(Arc::new(qap));
+        Ok(())
     }
 
     /// Whether the tables have the sizes of `pk`'s bases (a cheap guard; a file's
@@ -113,7 +175,8 @@ impl ProvingTables {
     /// verifying key of `pk` (about 2 ms; prepare it once for many proofs): `Ok(None)`
     /// when it does not verify, which only tables that do not belong to `pk` cause; the
     /// caller then proves without tables.
-    pub fn prove_checked<Q: R1CSToQAP, C: ConstraintSynthesizer<Fr>, R: Rng>(
+    /// Matrices learned from this proof's circuit are kept only when the proof verifies.
+    pub fn prove_checked<Q: KnownReduction, C: ConstraintSynthesizer<Fr>, R: Rng>(
         &self,
         pk: &ProvingKey<Bn254>,
         pvk: &PreparedVerifyingKey<Bn254>,
@@ -122,20 +185,24 @@ impl ProvingTables {
     ) -> Result<Option<Proof<Bn254>>, SynthesisError> {
         let r = Fr::rand(rng);
         let s = Fr::rand(rng);
-        let (proof, inputs) = self.prove_with(
-            pk,
-            circuit,
-            r,
-            s,
-            Q::witness_map::<Fr, GeneralEvaluationDomain<Fr>>,
-        )?;
+        let (proof, inputs, learned) = match self.prove_with(pk, circuit, r, s, Q::KIND) {
+            Ok(done) => done,
+            // Matrices that do not fit this circuit: the caller proves without tables.
+            Err(SynthesisError::Unsatisfiable) if self.qap.get().is_some() => return Ok(None),
+            Err(e) => return Err(e),
+        };
         let valid = Groth16::<Bn254>::verify_proof(pvk, &proof, &inputs).unwrap_or(false);
+        if valid {
+            if let Some(qap) = learned {
+                let _ = self.qap.set(Arc::new(qap));
+            }
+        }
         Ok(valid.then_some(proof))
     }
 
     /// A proof for `circuit` under `pk` with the QAP reduction `Q`; draws `r` then `s`
     /// from `rng`, as arkworks' `Groth16::prove` does.
-    pub fn prove<Q: R1CSToQAP, C: ConstraintSynthesizer<Fr>, R: Rng>(
+    pub fn prove<Q: KnownReduction, C: ConstraintSynthesizer<Fr>, R: Rng>(
         &self,
         pk: &ProvingKey<Bn254>,
         circuit: C,
@@ -143,45 +210,60 @@ impl ProvingTables {
     ) -> Result<Proof<Bn254>, SynthesisError> {
         let r = Fr::rand(rng);
         let s = Fr::rand(rng);
-        self.prove_with(
-            pk,
-            circuit,
-            r,
-            s,
-            Q::witness_map::<Fr, GeneralEvaluationDomain<Fr>>,
-        )
-        .map(|(proof, _)| proof)
+        let (proof, _, learned) = self.prove_with(pk, circuit, r, s, Q::KIND)?;
+        if let Some(qap) = learned {
+            let _ = self.qap.set(Arc::new(qap));
+        }
+        Ok(proof)
     }
 
-    /// The proof and its public inputs (without the leading 1).
+    /// The proof, its public inputs (without the leading 1) and the matrices, when
+    /// this proof had to learn them.
+    #[allow(clippy::type_complexity)]
     fn prove_with<C: ConstraintSynthesizer<Fr>>(
         &self,
         pk: &ProvingKey<Bn254>,
         circuit: C,
         r: Fr,
         s: Fr,
-        witness_map: impl FnOnce(
-            ark_relations::gr1cs::ConstraintSystemRef<Fr>,
-        ) -> Result<Vec<Fr>, SynthesisError>,
-    ) -> Result<(Proof<Bn254>, Vec<Fr>), SynthesisError> {
+        reduction: QapReduction,
+    ) -> Result<(Proof<Bn254>, Vec<Fr>, Option<QapMatrices>), SynthesisError> {
         if !self.fits(pk) {
             return Err(SynthesisError::Unsatisfiable);
         }
+        let known = self.qap.get().filter(|q| qap_fits(q, pk));
         let cs = ConstraintSystem::<Fr>::new_ref();
         cs.set_optimization_goal(OptimizationGoal::Constraints);
+        // With the matrices known, synthesis only computes the assignment.
         cs.set_mode(SynthesisMode::Prove {
-            construct_matrices: true,
+            construct_matrices: known.is_none(),
             generate_lc_assignments: false,
         });
         circuit.generate_constraints(cs.clone())?;
-        cs.finalize();
-        let h = witness_map(cs.clone())?;
+        let learned = match known {
+            Some(_) => None,
+            None => {
+                cs.finalize();
+                Some(QapMatrices::from_cs(&cs).ok_or(SynthesisError::Unsatisfiable)?)
+            }
+        };
+        let qap: &QapMatrices = match (&learned, known) {
+            (Some(q), _) => q,
+            (None, Some(q)) => q,
+            (None, None) => return Err(SynthesisError::Unsatisfiable),
+        };
+        // (Without matrices, arkworks does not count the constraints; the variables
+        // are checked in `QapMatrices::h`.)
+        if cs.num_instance_variables() != qap.num_instance {
+            return Err(SynthesisError::Unsatisfiable);
+        }
         let (full, num_inputs) = {
             let b = cs.borrow().ok_or(SynthesisError::MissingCS)?;
             let instance = b.instance_assignment()?;
             let witness = b.witness_assignment()?;
             ([instance, witness].concat(), instance.len())
         };
+        let h = qap.h(&full, reduction)?;
         let aux = &full[num_inputs..];
 
         let ((g_a, g1_b), ((g2_b, h_acc), l_acc)) = rayon::join(
@@ -212,7 +294,7 @@ impl ProvingTables {
             b: g2_b.into_affine(),
             c: g_c.into_affine(),
         };
-        Ok((proof, full[1..num_inputs].to_vec()))
+        Ok((proof, full[1..num_inputs].to_vec(), learned))
     }
 }
 
@@ -231,6 +313,13 @@ impl ProvingTables {
         write_table(&mut out, &self.b_g2);
         write_table(&mut out, &self.h);
         write_table(&mut out, &self.l);
+        match self.qap.get() {
+            Some(qap) => {
+                out.push(1);
+                qap.write(&mut out);
+            }
+            None => out.push(0),
+        }
         out
     }
 
@@ -268,9 +357,9 @@ impl ProvingTables {
             return Err(bad("not a zkvote tables file (bad magic)".into()));
         }
         let version = r.u32().ok_or_else(|| bad("truncated header".into()))?;
-        if version != TABLES_VERSION {
+        if version != TABLES_VERSION && version != 1 {
             return Err(bad(format!(
-                "tables format version {version}, this zkvote reads {TABLES_VERSION}"
+                "tables format version {version}, this zkvote reads 1 and {TABLES_VERSION}"
             )));
         }
         let digest = r
@@ -283,6 +372,18 @@ impl ProvingTables {
         let b_g2 = read_table(&mut r, &shared).ok_or_else(|| bad("malformed b_g2 table".into()))?;
         let h = read_table(&mut r, &shared).ok_or_else(|| bad("malformed h table".into()))?;
         let l = read_table(&mut r, &shared).ok_or_else(|| bad("malformed l table".into()))?;
+        let qap = OnceLock::new();
+        if version >= 2 {
+            match r.take(1) {
+                Some([0]) => {}
+                Some([1]) => {
+                    let m = QapMatrices::read(&mut r)
+                        .ok_or_else(|| bad("malformed constraint matrices".into()))?;
+                    let _ = qap.set(Arc::new(m));
+                }
+                _ => return Err(bad("truncated or invalid matrices flag".into())),
+            }
+        }
         if r.pos != bytes.len() {
             return Err(bad(format!("{} trailing bytes", bytes.len() - r.pos)));
         }
@@ -294,6 +395,7 @@ impl ProvingTables {
                 b_g2,
                 h,
                 l,
+                qap,
             },
         ))
     }
@@ -328,23 +430,24 @@ fn read_table<P: RawPoint>(r: &mut Reader<'_>, shared: &SharedBytes) -> Option<F
     FixedBaseTable::from_raw(window, len, indices, shared.clone(), start, count)
 }
 
-struct Reader<'a> {
+/// A cursor over a file's bytes.
+pub(crate) struct Reader<'a> {
     bytes: &'a [u8],
     pos: usize,
 }
 
 impl<'a> Reader<'a> {
-    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
+    pub(crate) fn take(&mut self, n: usize) -> Option<&'a [u8]> {
         let end = self.pos.checked_add(n)?;
         let s = self.bytes.get(self.pos..end)?;
         self.pos = end;
         Some(s)
     }
-    fn u32(&mut self) -> Option<u32> {
+    pub(crate) fn u32(&mut self) -> Option<u32> {
         self.take(4)
             .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
     }
-    fn u64(&mut self) -> Option<u64> {
+    pub(crate) fn u64(&mut self) -> Option<u64> {
         self.take(8)
             .map(|b| u64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]))
     }
@@ -404,12 +507,101 @@ mod tests {
         };
         let (pk, vk) = Groth16::<Bn254>::circuit_specific_setup(c.clone(), &mut rng).unwrap();
         let tables = ProvingTables::new(&pk);
-        let ours = tables
-            .prove::<LibsnarkReduction, _, _>(&pk, c.clone(), &mut StdRng::seed_from_u64(9))
+        // The first proof learns the matrices, the second uses them.
+        for seed in [9, 10] {
+            assert_eq!(tables.qap.get().is_some(), seed == 10);
+            let ours = tables
+                .prove::<LibsnarkReduction, _, _>(&pk, c.clone(), &mut StdRng::seed_from_u64(seed))
+                .unwrap();
+            let theirs =
+                Groth16::<Bn254>::prove(&pk, c.clone(), &mut StdRng::seed_from_u64(seed)).unwrap();
+            assert!(ours == theirs);
+            assert!(Groth16::<Bn254>::verify(&vk, &[Fr::from(15u64)], &ours).unwrap());
+        }
+        // Matrices learned from the setup circuit are the same.
+        let fresh = ProvingTables::new(&pk);
+        fresh.learn_matrices(&pk, c.clone()).unwrap();
+        assert!(fresh.qap.get() == tables.qap.get());
+    }
+
+    #[test]
+    fn equals_arkworks_proof_for_circom_keys() {
+        let mut rng = StdRng::seed_from_u64(4);
+        let c = Chain {
+            x: Fr::from(7u64),
+            y: Fr::from(11u64),
+            n: 200,
+        };
+        let (pk, vk) =
+            Groth16::<Bn254, CircomReduction>::circuit_specific_setup(c.clone(), &mut rng).unwrap();
+        assert_eq!(crate::keys::reduction_of(&pk), QapReduction::Circom);
+        let tables = ProvingTables::new(&pk);
+        for seed in [1, 2] {
+            let ours = tables
+                .prove::<CircomReduction, _, _>(&pk, c.clone(), &mut StdRng::seed_from_u64(seed))
+                .unwrap();
+            let theirs = Groth16::<Bn254, CircomReduction>::prove(
+                &pk,
+                c.clone(),
+                &mut StdRng::seed_from_u64(seed),
+            )
             .unwrap();
-        let theirs = Groth16::<Bn254>::prove(&pk, c, &mut StdRng::seed_from_u64(9)).unwrap();
-        assert!(ours == theirs);
-        assert!(Groth16::<Bn254>::verify(&vk, &[Fr::from(15u64)], &ours).unwrap());
+            assert!(ours == theirs);
+            assert!(Groth16::<Bn254>::verify(&vk, &[Fr::from(77u64)], &ours).unwrap());
+        }
+        assert!(tables.qap.get().is_some_and(|q| qap_fits(q, &pk)));
+    }
+
+    #[test]
+    fn unsatisfied_assignment_gives_an_invalid_proof() {
+        let mut rng = StdRng::seed_from_u64(5);
+        let c = Chain {
+            x: Fr::from(3u64),
+            y: Fr::from(5u64),
+            n: 30,
+        };
+        let (pk, vk) = Groth16::<Bn254>::circuit_specific_setup(c.clone(), &mut rng).unwrap();
+        let pvk = ark_groth16::prepare_verifying_key(&vk);
+        let tables = ProvingTables::new(&pk);
+        tables.learn_matrices(&pk, c.clone()).unwrap();
+        // x·y = z with the public z of another y: C·z ≠ (A·z)∘(B·z) in row 0.
+        let wrong = WrongProduct(c);
+        assert!(tables
+            .prove_checked::<LibsnarkReduction, _, _>(&pk, &pvk, wrong, &mut rng)
+            .unwrap()
+            .is_none());
+    }
+
+    /// [`Chain`] whose public product is off by one.
+    struct WrongProduct(Chain);
+
+    impl ConstraintSynthesizer<Fr> for WrongProduct {
+        fn generate_constraints(
+            self,
+            cs: ark_relations::gr1cs::ConstraintSystemRef<Fr>,
+        ) -> Result<(), SynthesisError> {
+            let c = self.0;
+            let z = cs.new_input_variable(|| Ok(c.x * c.y + Fr::from(1u64)))?;
+            let x = cs.new_witness_variable(|| Ok(c.x))?;
+            let y = cs.new_witness_variable(|| Ok(c.y))?;
+            cs.enforce_r1cs_constraint(
+                || LinearCombination::from(x),
+                || LinearCombination::from(y),
+                || LinearCombination::from(z),
+            )?;
+            let (mut v, mut val) = (x, c.x);
+            for i in 0..c.n {
+                let next = val * val + Fr::from(i as u64);
+                let w = cs.new_witness_variable(|| Ok(next))?;
+                cs.enforce_r1cs_constraint(
+                    || LinearCombination::from(v),
+                    || LinearCombination::from(v),
+                    || LinearCombination::from(w) - (Fr::from(i as u64), Variable::One),
+                )?;
+                (v, val) = (w, next);
+            }
+            Ok(())
+        }
     }
 
     #[test]
@@ -438,12 +630,34 @@ mod tests {
         let mut long = bytes.clone();
         long.push(0);
         assert!(ProvingTables::parse("t", &long).is_err());
-        let mut v2 = bytes.clone();
-        v2[8] = 2;
-        assert!(ProvingTables::parse("t", &v2)
+        let mut v3 = bytes.clone();
+        v3[8] = 3;
+        assert!(ProvingTables::parse("t", &v3)
             .unwrap_err()
             .to_string()
-            .contains("version 2"));
+            .contains("version 3"));
+        // With the matrices: they round-trip, and damaged ones are refused.
+        tables.learn_matrices(&pk, c.clone()).unwrap();
+        let with = tables.to_bytes(&digest);
+        assert!(with.len() > bytes.len());
+        let (_, again) = ProvingTables::parse("t", &with).unwrap();
+        assert!(again == tables && again.qap.get().is_some());
+        for cut in [bytes.len(), bytes.len() + 9, with.len() - 1] {
+            let e = ProvingTables::parse("t.tables", &with[..cut]).unwrap_err();
+            assert!(e.to_string().contains("t.tables"), "{e}");
+        }
+        let mut bad_var = with.clone();
+        let n = bad_var.len();
+        bad_var[n - 1] = 0xff; // the last variable index, now out of range
+        assert!(ProvingTables::parse("t", &bad_var)
+            .unwrap_err()
+            .to_string()
+            .contains("matrices"));
+        // A version-1 file (no matrices) still reads.
+        let mut v1 = bytes[..bytes.len() - 1].to_vec();
+        v1[8] = 1;
+        let (_, old) = ProvingTables::parse("t", &v1).unwrap();
+        assert!(old.qap.get().is_none());
         // A damaged point parses, but the checked prover notices the proof is invalid.
         let mut bad = bytes.clone();
         let at = bytes.len() - 40;

@@ -52,6 +52,12 @@ fn main() {
     let mut rng = ChaCha20Rng::seed_from_u64(9);
     // Precomputed tables are loaded once per process, like the keys (`zkvote setup --tables`).
     let tables = ProvingTables::new(&f.pk);
+    tables
+        .learn_matrices(
+            &f.pk,
+            zkvote_circuits::ballot::circuit::BallotCircuit::for_setup(f.shape),
+        )
+        .expect("matrices");
     let (mut prove_ms, mut verify_ms, mut tables_ms) = (Vec::new(), Vec::new(), Vec::new());
     for i in 0..=reps {
         let t0 = Instant::now();

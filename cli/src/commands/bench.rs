@@ -7,7 +7,7 @@ use ark_groth16::{r1cs_to_qap::LibsnarkReduction, Groth16};
 use rand::SeedableRng;
 use rand_chacha::ChaCha20Rng;
 use zkvote_circuits::{
-    ballot::{BallotRules, BallotShape, CensusKind},
+    ballot::{circuit::BallotCircuit, BallotRules, BallotShape, CensusKind},
     election::{CensusRef, Election},
 };
 use zkvote_prover::{
@@ -101,7 +101,14 @@ pub fn run(a: BenchArgs) -> CmdResult {
         let proof = proof.expect("at least one repetition");
         pb.set_message(format!("depth {depth}: proving with tables"));
         let pvk = ark_groth16::prepare_verifying_key(&vk);
-        let (tables, t_tables_build) = timed(|| ProvingTables::new(&pk));
+        // As `zkvote setup --tables` makes them: with the constraint matrices.
+        let (tables, t_tables_build) = timed(|| {
+            let tables = ProvingTables::new(&pk);
+            tables
+                .learn_matrices(&pk, BallotCircuit::for_setup(shape))
+                .map(|()| tables)
+        });
+        let tables = tables.map_err(|e| input_error(e.to_string()))?;
         let mut best_tables = Duration::MAX;
         for _ in 0..reps {
             let (circuit, _) = build_circuit(&req).map_err(|e| input_error(e.to_string()))?;

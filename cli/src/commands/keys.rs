@@ -6,7 +6,7 @@ use ark_bn254::Bn254;
 use ark_groth16::{PreparedVerifyingKey, ProvingKey};
 use rand::rngs::OsRng;
 use zkvote_circuits::{
-    ballot::{BallotShape, CensusKind},
+    ballot::{circuit::BallotCircuit, BallotShape, CensusKind},
     election::Election,
 };
 use zkvote_prover::{
@@ -186,7 +186,17 @@ pub fn setup(args: SetupArgs) -> CmdResult {
     }
     if args.tables {
         let pb = spinner("precomputing the proving tables");
-        let (tables, took) = timed(|| ProvingTables::new(&pk));
+        let (tables, took) = timed(|| {
+            let tables = ProvingTables::new(&pk);
+            // The constraint matrices go into the file too, so that a proof does not
+            // rebuild them; a circuit that does not fit the key leaves them out.
+            let learned = tables.learn_matrices(&pk, BallotCircuit::for_setup(shape));
+            (tables, learned)
+        });
+        let (tables, learned) = tables;
+        if let Err(e) = learned {
+            eprintln!("warning: the tables file has no constraint matrices ({e})");
+        }
         let bytes = tables.to_bytes(&digest_hex(&pk_bytes));
         pb.finish_and_clear();
         let path = tables_path(&args.out, &shape);
