@@ -108,6 +108,43 @@ fn main() {
         }
         println!("8192 squarings {:.3} ms", ms(t));
     }
+    {
+        let tables = zkvote_prover::tables::ProvingTables::new(&f.pk);
+        tables
+            .learn_matrices(
+                &f.pk,
+                zkvote_circuits::ballot::circuit::BallotCircuit::for_setup(f.shape),
+            )
+            .unwrap();
+        let qap = tables.qap.get().unwrap();
+        let t = Instant::now();
+        for _ in 0..n {
+            qap.h(&full, zkvote_verifier::keys::QapReduction::Libsnark)
+                .unwrap();
+        }
+        println!("qap.h {:.2} ms", ms(t));
+        let h = qap
+            .h(&full, zkvote_verifier::keys::QapReduction::Libsnark)
+            .unwrap();
+        let ni = cs.num_instance_variables();
+        for (name, tab, sc) in [
+            ("a", &tables.a, &full[..]),
+            ("b_g1", &tables.b_g1, &full[..]),
+            ("l", &tables.l, &full[ni..]),
+            ("h", &tables.h, &h[..]),
+        ] {
+            let t = Instant::now();
+            for _ in 0..n {
+                tab.msm(sc);
+            }
+            println!("msm {name} {:.2} ms", ms(t));
+        }
+        let t = Instant::now();
+        for _ in 0..n {
+            tables.b_g2.msm(&full);
+        }
+        println!("msm b_g2 {:.2} ms", ms(t));
+    }
     for (k, mm) in m.iter().enumerate() {
         use ark_ff::One;
         use std::collections::HashSet;

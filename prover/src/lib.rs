@@ -16,6 +16,8 @@ pub mod census;
 pub mod circom;
 mod error;
 pub mod identity;
+#[cfg(target_arch = "x86_64")]
+pub mod ifma;
 pub mod keys;
 pub mod msm;
 pub mod qap;

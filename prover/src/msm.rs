@@ -45,6 +45,12 @@ pub trait RawPoint: SWCurveConfig {
     fn write(p: &Affine<Self>, out: &mut Vec<u8>);
     /// The point whose limbs are `b[..BYTES]` (not checked: see [`crate::tables`]).
     fn read(b: &[u8]) -> Affine<Self>;
+    /// Applies `buckets[k] += p` for all `adds` (distinct `k`; bucket and point
+    /// non-zero with different `x`) with a vector kernel, when this curve and CPU have
+    /// one; `false` (nothing done) otherwise.
+    fn add_batch_fast(_buckets: &mut [Affine<Self>], _adds: &[(usize, Affine<Self>)]) -> bool {
+        false
+    }
 }
 
 fn push_fq(f: &Fq, out: &mut Vec<u8>) {
@@ -65,6 +71,15 @@ fn read_fq(b: &[u8], i: usize) -> Fq {
 
 impl RawPoint for g1::Config {
     const BYTES: usize = 64;
+    #[cfg(target_arch = "x86_64")]
+    fn add_batch_fast(buckets: &mut [Affine<Self>], adds: &[(usize, Affine<Self>)]) -> bool {
+        if !crate::ifma::available() {
+            return false;
+        }
+        // SAFETY: the CPU has AVX-512 F and IFMA (checked above).
+        unsafe { crate::ifma::add_batch(buckets, adds, &mut Vec::new()) };
+        true
+    }
     fn write(p: &Affine<Self>, out: &mut Vec<u8>) {
         push_fq(&p.x, out);
         push_fq(&p.y, out);
@@ -357,7 +372,7 @@ const BATCH: usize = 512;
 /// waits for the next batch; when too many wait (many points in few buckets, e.g. the
 /// scalars 0/1 of bit variables), it goes to that bucket's projective overflow sum
 /// instead, which costs what Pippenger's mixed addition does.
-struct Buckets<P: SWCurveConfig> {
+struct Buckets<P: RawPoint> {
     affine: Vec<Affine<P>>,
     overflow: Vec<Projective<P>>,
     busy: Vec<bool>,
@@ -367,7 +382,7 @@ struct Buckets<P: SWCurveConfig> {
     dens: Vec<P::BaseField>,
 }
 
-impl<P: SWCurveConfig> Buckets<P> {
+impl<P: RawPoint> Buckets<P> {
     fn new(n: usize) -> Self {
         let batch = BATCH.min(n / 4).max(1);
         Self {
@@ -425,6 +440,17 @@ impl<P: SWCurveConfig> Buckets<P> {
 
     /// Applies the pending additions `affine[k] += p` with one shared inversion.
     fn apply_pending(&mut self) {
+        // The common case (different x) in vector registers where there is a kernel;
+        // doublings and opposite points below.
+        let affine = &self.affine;
+        let (fast, rest): (Vec<_>, Vec<_>) =
+            self.pending.iter().partition(|(k, p)| affine[*k].x != p.x);
+        if P::add_batch_fast(&mut self.affine, &fast) {
+            for (k, _) in &fast {
+                self.busy[*k] = false;
+            }
+            self.pending = rest;
+        }
         self.dens.clear();
         for &(k, p) in &self.pending {
             let b = self.affine[k];
