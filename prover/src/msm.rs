@@ -11,10 +11,12 @@
 //! so every window shares one set of `2^{c−1}` buckets: one bucket pass of `n·⌈(b+1)/c⌉`
 //! additions and one running-sum reduction, with no doublings, where Pippenger's
 //! algorithm does a bucket pass *and a reduction* per window. The buckets are kept in
-//! affine coordinates and additions are deferred into batches of up to 512 distinct
+//! affine coordinates and additions are deferred into batches of up to 2,048 distinct
 //! buckets that share one field inversion (Montgomery's trick): an affine addition then
-//! costs about 6 multiplications instead of 11 for a mixed addition. The threads split
-//! the buckets, not the points, so no bucket is reduced twice.
+//! costs about 6 multiplications instead of 11 for a mixed addition. On CPUs with
+//! AVX-512 IFMA a batch's additions run eight at a time in vector registers
+//! ([`crate::ifma`]). The threads split the buckets, not the points, so no bucket is
+//! reduced twice.
 //!
 //! A table either owns its points or reads them from shared bytes (a memory-mapped
 //! tables file, see [`crate::tables`]) as raw Montgomery limbs, so loading one is not
@@ -373,8 +375,8 @@ impl<P: RawPoint> FixedBaseTable<P> {
 }
 
 /// Points added to at most this many distinct buckets share one inversion (and to at
-/// most a quarter of the buckets, so that collisions stay rare).
-const BATCH: usize = 512;
+/// most half the buckets: a point whose bucket is taken waits for the next batch).
+const BATCH: usize = 2048;
 
 /// Buckets summed in affine coordinates, additions deferred into batches that share
 /// one field inversion. A point for a bucket that already waits in the current batch
@@ -386,20 +388,24 @@ struct Buckets<P: RawPoint> {
     overflow: Vec<Projective<P>>,
     busy: Vec<bool>,
     batch: usize,
+    /// Additions with different `x`.
     pending: Vec<(usize, Affine<P>)>,
+    /// Additions with equal `x` (a doubling or a sum to zero).
+    special: Vec<(usize, Affine<P>)>,
     later: Vec<(usize, Affine<P>)>,
     dens: Vec<P::BaseField>,
 }
 
 impl<P: RawPoint> Buckets<P> {
     fn new(n: usize) -> Self {
-        let batch = BATCH.min(n / 4).max(1);
+        let batch = BATCH.min(n / 2).max(1);
         Self {
             affine: vec![Affine::identity(); n],
             overflow: vec![Projective::zero(); n],
             busy: vec![false; n],
             batch,
             pending: Vec::with_capacity(batch),
+            special: Vec::new(),
             later: Vec::with_capacity(batch),
             dens: Vec::with_capacity(batch),
         }
@@ -407,7 +413,7 @@ impl<P: RawPoint> Buckets<P> {
 
     fn add(&mut self, k: usize, p: Affine<P>) {
         self.place(k, p);
-        if self.pending.len() >= self.batch {
+        if self.pending.len() + self.special.len() >= self.batch {
             self.apply();
         }
     }
@@ -423,7 +429,11 @@ impl<P: RawPoint> Buckets<P> {
             self.affine[k] = p;
         } else {
             self.busy[k] = true;
-            self.pending.push((k, p));
+            if self.affine[k].x == p.x {
+                self.special.push((k, p));
+            } else {
+                self.pending.push((k, p));
+            }
         }
     }
 
@@ -442,7 +452,7 @@ impl<P: RawPoint> Buckets<P> {
 
     /// Applies everything still pending or waiting.
     fn flush(&mut self) {
-        while !self.pending.is_empty() || !self.later.is_empty() {
+        while !self.pending.is_empty() || !self.special.is_empty() || !self.later.is_empty() {
             self.apply();
         }
     }
@@ -450,15 +460,16 @@ impl<P: RawPoint> Buckets<P> {
     /// Applies the pending additions `affine[k] += p` with one shared inversion.
     fn apply_pending(&mut self) {
         // The common case (different x) in vector registers where there is a kernel;
-        // doublings and opposite points below.
-        let affine = &self.affine;
-        let (fast, rest): (Vec<_>, Vec<_>) =
-            self.pending.iter().partition(|(k, p)| affine[*k].x != p.x);
-        if P::add_batch_fast(&mut self.affine, &fast) {
-            for (k, _) in &fast {
+        // the rest, and doublings and opposite points (`special`), below.
+        if !self.pending.is_empty() && P::add_batch_fast(&mut self.affine, &self.pending) {
+            for (k, _) in &self.pending {
                 self.busy[*k] = false;
             }
-            self.pending = rest;
+            self.pending.clear();
+        }
+        self.pending.append(&mut self.special);
+        if self.pending.is_empty() {
+            return;
         }
         self.dens.clear();
         for &(k, p) in &self.pending {
