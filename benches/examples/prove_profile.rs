@@ -1,5 +1,6 @@
 //! Proves the depth-20, 8-field ballot in a loop with the proving tables, for `perf`.
 //! `cargo run --release -p zkvote-benches --example prove_profile -- 30`
+//! (`NO_VECTOR=1`: without the AVX-512 IFMA bucket kernels, to compare)
 use ark_groth16::r1cs_to_qap::LibsnarkReduction;
 use ark_std::rand::SeedableRng;
 use rand_chacha::ChaCha20Rng;
@@ -7,6 +8,9 @@ use zkvote_benches::BallotFixture;
 use zkvote_prover::vote::build_circuit;
 
 fn main() {
+    if std::env::var_os("NO_VECTOR").is_some() {
+        zkvote_prover::msm::set_vector_kernels(false);
+    }
     let t0 = std::time::Instant::now();
     let n: usize = std::env::args()
         .nth(1)

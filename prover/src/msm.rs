@@ -35,6 +35,21 @@ use ark_ec::{
 use ark_ff::{AdditiveGroup, BigInt, Field, PrimeField, Zero};
 use rayon::prelude::*;
 
+/// Whether the vector kernels may run (where the CPU has them); off only to compare
+/// both paths (tests, benchmarks).
+static VECTOR_KERNELS: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(true);
+
+/// Allows or forbids the AVX-512 IFMA bucket kernels ([`crate::ifma`]); on by default.
+/// Results are the same either way.
+pub fn set_vector_kernels(enabled: bool) {
+    VECTOR_KERNELS.store(enabled, std::sync::atomic::Ordering::Relaxed);
+}
+
+#[cfg(target_arch = "x86_64")]
+fn vector_kernels() -> bool {
+    VECTOR_KERNELS.load(std::sync::atomic::Ordering::Relaxed) && crate::ifma::available()
+}
+
 /// Bytes shared between tables (e.g. one memory-mapped file).
 pub type SharedBytes = Arc<dyn AsRef<[u8]> + Send + Sync>;
 
@@ -75,7 +90,7 @@ impl RawPoint for g1::Config {
     const BYTES: usize = 64;
     #[cfg(target_arch = "x86_64")]
     fn add_batch_fast(buckets: &mut [Affine<Self>], adds: &[(usize, Affine<Self>)]) -> bool {
-        if !crate::ifma::available() {
+        if !vector_kernels() {
             return false;
         }
         // SAFETY: the CPU has AVX-512 F and IFMA (checked above).
@@ -95,7 +110,7 @@ impl RawPoint for g2::Config {
     const BYTES: usize = 128;
     #[cfg(target_arch = "x86_64")]
     fn add_batch_fast(buckets: &mut [Affine<Self>], adds: &[(usize, Affine<Self>)]) -> bool {
-        if !crate::ifma::available() {
+        if !vector_kernels() {
             return false;
         }
         // SAFETY: the CPU has AVX-512 F and IFMA (checked above).
@@ -562,6 +577,28 @@ mod tests {
                 "n {n}"
             );
         }
+    }
+
+    #[test]
+    fn scalar_path_equals_vector_path() {
+        let mut rng = StdRng::seed_from_u64(17);
+        let n = 3000;
+        let bases: Vec<G1Affine> = (0..n).map(|_| G1Affine::rand(&mut rng)).collect();
+        let bases2: Vec<G2Affine> = (0..200).map(|_| G2Affine::rand(&mut rng)).collect();
+        let s = scalars(n, &mut rng);
+        let (t1, t2) = (
+            FixedBaseTable::new(&bases, 13),
+            FixedBaseTable::new(&bases2, 8),
+        );
+        let run = |on: bool| {
+            set_vector_kernels(on);
+            (t1.msm(&s), t2.msm(&s))
+        };
+        let (vector, scalar) = (run(true), run(false));
+        set_vector_kernels(true);
+        assert_eq!(vector, scalar);
+        assert_eq!(scalar.0, G1Projective::msm(&bases, &s).unwrap());
+        assert_eq!(scalar.1, G2Projective::msm(&bases2, &s[..200]).unwrap());
     }
 
     #[test]
