@@ -465,10 +465,17 @@ impl<P: RawPoint> Buckets<P> {
         }
     }
 
-    /// Applies everything still pending or waiting.
+    /// Applies everything still pending or waiting. Points still waiting after a batch
+    /// are few per bucket or many in few buckets (each batch retires one per bucket), so
+    /// they go to the projective sums rather than one batch (and inversion) each.
     fn flush(&mut self) {
-        while !self.pending.is_empty() || !self.special.is_empty() || !self.later.is_empty() {
-            self.apply();
+        self.apply();
+        self.apply();
+        for (k, p) in self.later.drain(..) {
+            self.overflow[k] += p;
+        }
+        while !self.pending.is_empty() || !self.special.is_empty() {
+            self.apply_pending();
         }
     }
 
