@@ -87,7 +87,7 @@ impl SparseMatrix {
     }
 
     /// Whether every index is in range for `num_vars` variables (the structure a file
-    /// must have before [`Self::eval_rows`] may run on it).
+    /// must have before its rows are evaluated).
     pub fn is_consistent(&self, num_vars: usize) -> bool {
         let monotone = |v: &[u32]| v.windows(2).all(|w| w[0] <= w[1]);
         let groups_end = self.groups.last().map_or(0, |g| g.1 as usize);

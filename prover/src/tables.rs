@@ -10,7 +10,9 @@
 //!   C = Σ_{i witness} a_i·L_i + Σ_j h_j·H_j + s·A + r·B₁ − r·s·δ
 //! ```
 //!
-//! `h` comes from the key's QAP reduction (arkworks' or snarkjs'), as in [`crate::vote`].
+//! `h` comes from the key's QAP reduction (arkworks' or snarkjs'), as in [`crate::vote`],
+//! computed by [`crate::qap`] from the constraint matrices, which the tables keep so that
+//! synthesis only computes the assignment.
 //!
 //! ## The tables file
 //! `<key>.tables`, next to the proving key: the 8-byte magic `ZKVOTETB`, a format
@@ -18,7 +20,9 @@
 //! were made from, then the five tables (a, b_g1, b_g2, h, l), each as window (u32),
 //! number of bases (u64), number of non-zero bases `m` (u64), `m` indices (u32) and
 //! `m·windows` points, each coordinate as its raw Montgomery limbs (u64 LE), so that
-//! loading is a copy. The file is not validated point by point (that would cost what
+//! loading is a copy; since version 2, a byte `1` and the circuit's constraint matrices
+//! (see [`QapMatrices::write`]) or a byte `0` without them. Version-1 files (no matrices)
+//! still load; their first proof learns the matrices. The file is not validated point by point (that would cost what
 //! building it costs): [`ProvingTables::prove_checked`] verifies every proof made with
 //! tables against the key's verifying key, so a damaged or foreign tables file can make
 //! a proof fail over to the standard prover, never make a wrong ballot. (Zero
