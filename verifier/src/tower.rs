@@ -101,14 +101,18 @@ pub(crate) fn double(a: &Fq2) -> Fq2 {
     add(a, a)
 }
 
-/// `a·b` in `Fq2`: `(a0·b0 − a1·b1) + ((a0 + a1)(b0 + b1) − a0·b0 − a1·b1)·u`, three `Fq`
-/// products.
+/// `a·b` in `Fq2`: Karatsuba's three products of 256-bit integers, `(a0·b0 − a1·b1) +
+/// ((a0 + a1)(b0 + b1) − a0·b0 − a1·b1)·u`, and two Montgomery reductions (the real part
+/// offset by `2p²` to stay non-negative; both parts below `4p² < p·2^256`).
 #[inline(always)]
 pub(crate) fn mul(a: &Fq2, b: &Fq2) -> Fq2 {
-    let v0 = a.c0 * b.c0;
-    let v1 = a.c1 * b.c1;
-    let s = add_fq(&a.c0, &a.c1) * add_fq(&b.c0, &b.c1);
-    Fq2::new(sub_fq(&v0, &v1), sub_fq(&s, &add_fq(&v0, &v1)))
+    let (a, b) = (Kara::new(a), Kara::new(b));
+    let v0 = mul_wide(&a.x0, &b.x0);
+    let v1 = mul_wide(&a.x1, &b.x1);
+    let s = mul_wide(&a.sum, &b.sum);
+    let re = sub_wide(&add_wide(&v0, &TWO_P_SQUARED), &v1);
+    let im = sub_wide(&s, &add_wide(&v0, &v1));
+    Fq2::new(redc(&re), redc(&im))
 }
 
 /// `a²` in `Fq2`: `(a0 + a1)(a0 − a1) + 2·a0·a1·u`, two `Fq` products.
