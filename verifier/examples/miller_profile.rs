@@ -2,15 +2,19 @@
 //! aid, not a benchmark).
 //!
 //! `cargo run --release -p zkvote-verifier --example miller_profile -- [N] [ROUNDS]`
+//! (`WHAT=ra` in the environment: `r_i·A_i`, [`mul_challenges`], instead.)
 
 use std::time::Instant;
 
 use ark_bn254::{Fr, G1Affine, G2Affine};
 use ark_ec::{AffineRepr, CurveGroup};
 use ark_std::UniformRand;
+use rand::Rng;
 use rand::SeedableRng;
 use rand_chacha::ChaCha20Rng;
+use zkvote_verifier::glv::mul_challenges;
 use zkvote_verifier::pairing::multi_miller_loop_normalized;
+use zkvote_verifier::Challenge;
 
 /// This thread's CPU time in nanoseconds (Linux).
 fn cpu_ns() -> u64 {
@@ -42,9 +46,23 @@ fn main() {
         .use_current_thread()
         .build_global()
         .unwrap();
+    let challenges: Vec<Challenge> = (0..n)
+        .map(|_| Challenge {
+            lo: rng.gen(),
+            hi: rng.gen(),
+        })
+        .collect();
+    let what = std::env::var("WHAT").unwrap_or_default();
     for _ in 0..rounds {
         let s = Instant::now();
         let c = cpu_ns();
+        if what == "ra" {
+            let ra = mul_challenges(&ps, &challenges);
+            let _ = std::hint::black_box(ra);
+            let cpu = (cpu_ns() - c) as f64 / 1e3 / n as f64;
+            println!("{cpu:.2} µs/point CPU (r_i·A_i)");
+            continue;
+        }
         let f = multi_miller_loop_normalized(&pairs, |(p, q)| (*p, *q));
         let _ = std::hint::black_box(f);
         let cpu = (cpu_ns() - c) as f64 / 1e3 / n as f64;

@@ -298,7 +298,7 @@ where
 /// Replaces every element of `v` by its inverse with one field inversion (Montgomery's
 /// trick), using `prefix` as scratch space. Returns `false`, leaving `v` unspecified,
 /// if some element is zero.
-fn batch_invert<F: Field>(v: &mut [F], prefix: &mut Vec<F>) -> bool {
+pub(crate) fn batch_invert<F: Field>(v: &mut [F], prefix: &mut Vec<F>) -> bool {
     prefix.clear();
     let mut acc = F::one();
     for x in v.iter() {
