@@ -60,7 +60,8 @@ fn main() {
             let ra = mul_challenges(&ps, &challenges);
             let _ = std::hint::black_box(ra);
             let cpu = (cpu_ns() - c) as f64 / 1e3 / n as f64;
-            println!("{cpu:.2} µs/point CPU (r_i·A_i)");
+            let wall = s.elapsed().as_secs_f64() * 1e6 / n as f64;
+            println!("{cpu:.2} µs/point CPU ({wall:.2} wall, r_i·A_i)");
             continue;
         }
         let f = multi_miller_loop_normalized(&pairs, |(p, q)| (*p, *q));
