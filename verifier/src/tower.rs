@@ -9,9 +9,10 @@
 //!   two `Fq2` products accumulated as 512-bit integers and reduced once (lazy reduction):
 //!   36 integer products and 12 Montgomery reductions instead of 30 Montgomery
 //!   multiplications;
-//! - [`mul`] and [`square`] are Karatsuba's three and two `Fq` products, inlined;
-//! - additions and subtractions are branch-free (select by mask), since on the
-//!   random-looking values of the loop a branch is mispredicted half of the time.
+//! - [`mul`] is Karatsuba's three integer products with two reductions, [`square`] two
+//!   `Fq` products, both inlined;
+//! - additions and subtractions are branch-free (select by mask): on the random-looking
+//!   values of the loop the processor cannot predict ark-ff's branches.
 //!
 //! Every function equals its `ark_ff` twin (tested, also on the largest limb values).
 //!
