@@ -21,7 +21,7 @@
 //! affine coordinates, inverts the denominators of all pairs of a step at once, and
 //! divides every line by its constant coefficient: about 25 % fewer `Fq`
 //! multiplications per pair. Its value differs from the others by a factor in `Fq2*`,
-//! which the final exponentiation removes. Its field arithmetic is [`crate::tower`]'s,
+//! which the final exponentiation removes. Its field arithmetic is `crate::tower`'s,
 //! not `ark_ff`'s generic code: the products of `f` by the lines with lazy reduction, the
 //! `Fq2` products and sums inlined and branch-free (about 27 % less time per pair than
 //! with `ark_ff`'s, measured with `examples/miller_profile.rs`).
@@ -488,7 +488,7 @@ fn chunk_loop_normalized(pairs: &[(&G1Affine, &G2Affine)]) -> Option<Fq12> {
 /// divided by its constant coefficient, an element of `Fq2` (so by a factor that
 /// `x^((p¹²−1)/r)` sends to 1, as `p⁶ − 1` divides that exponent), which makes it
 /// `1 + (c3 + c4·v)·w` and its product with `f` 36 products of 256-bit integers and 12
-/// Montgomery reductions ([`tower::mul_by_normalized_line`]), where `ark_ec`'s line
+/// Montgomery reductions (`tower::mul_by_normalized_line`), where `ark_ec`'s line
 /// (`mul_by_034`) takes 13 `Fq2` multiplications, that is 39 Montgomery multiplications.
 ///
 /// A chunk in which some denominator is zero (impossible for `Q_i` in the prime-order
