@@ -7,18 +7,24 @@
 //! evaluated together need 64 doublings, where a 128-bit scalar needs 128.
 //!
 //! [`mul_challenges`] computes `r_i·A_i` for a whole batch: a table `P, 3P, 5P, 7P` per
-//! point (normalised to affine with one batch inversion), then width-4 NAF digits of
-//! `lo` and `hi` (on average one non-zero digit in five), so about 64 doublings and 26
-//! mixed additions per point, against 128 doublings and 64 additions for the plain
-//! double-and-add of a 128-bit scalar. [`msm_challenges`] computes `Σ r_i·C_i` as
+//! point, then width-4 NAF digits of `lo` and `hi` (on average one non-zero digit in
+//! five), so about 64 doublings and 26 additions per point, against 128 doublings and 64
+//! additions for the plain double-and-add of a 128-bit scalar. The points of a chunk
+//! (one per thread) are computed together in affine coordinates, each doubling or
+//! addition step of all of them sharing one inversion: a doubling then costs about 7
+//! `Fq` multiplications (as in Jacobian coordinates), an addition about 6 instead of 11,
+//! and the results need no normalisation (about 25 % less time than Jacobian
+//! coordinates; a chunk that meets a zero denominator is redone in Jacobian ones). [`msm_challenges`] computes `Σ r_i·C_i` as
 //! `Σ lo_i·C_i + φ(Σ hi_i·C_i)`: two 64-bit multi-scalar multiplications, no doublings.
 
-use ark_bn254::{g1, Fr, G1Affine, G1Projective};
+use ark_bn254::{g1, Fq, Fr, G1Affine, G1Projective};
 use ark_ec::scalar_mul::glv::GLVConfig;
-use ark_ec::{AdditiveGroup, CurveGroup, VariableBaseMSM};
-use ark_ff::Zero;
+use ark_ec::{AdditiveGroup, AffineRepr, CurveGroup, VariableBaseMSM};
+use ark_ff::{Field, Zero};
 use rayon::prelude::*;
 
+use crate::pairing::batch_invert;
+use crate::tower::{add_fq, sub_fq};
 use crate::transcript::Challenge;
 
 /// `λ`: `φ(P) = λ·P` on G1.
@@ -93,14 +99,208 @@ fn mul_with_table(table: &[G1Affine], lo: u64, hi: u64) -> G1Projective {
 /// Runs on the current rayon pool. Points and challenges are paired in order; extra
 /// ones are ignored.
 pub fn mul_challenges(points: &[G1Affine], challenges: &[Challenge]) -> Vec<G1Affine> {
-    let tables: Vec<G1Projective> = points.par_iter().flat_map_iter(odd_multiples).collect();
+    let n = points.len().min(challenges.len());
+    let workers = rayon::current_num_threads().max(1);
+    let chunk = n.div_ceil(workers).max(MIN_CHUNK);
+    points[..n]
+        .par_chunks(chunk)
+        .zip(challenges[..n].par_chunks(chunk))
+        .flat_map_iter(|(p, c)| mul_challenges_affine(p, c))
+        .collect()
+}
+
+/// Smallest number of points worth a chunk (and a shared inversion per step) of its own.
+const MIN_CHUNK: usize = 16;
+
+/// [`mul_challenges`] with projective coordinates, one point at a time: a table
+/// `P, 3P, 5P, 7P` per point, normalised with one batch inversion, then
+/// [`mul_with_table`]. The fallback of [`mul_challenges_affine`].
+fn mul_challenges_projective(points: &[G1Affine], challenges: &[Challenge]) -> Vec<G1Affine> {
+    let tables: Vec<G1Projective> = points.iter().flat_map(odd_multiples).collect();
     let tables = G1Projective::normalize_batch(&tables);
     let out: Vec<G1Projective> = tables
-        .par_chunks(4)
-        .zip(challenges.par_iter())
+        .chunks(4)
+        .zip(challenges)
         .map(|(t, c)| mul_with_table(t, c.lo, c.hi))
         .collect();
     G1Projective::normalize_batch(&out)
+}
+
+/// An affine point `(x, y)`, never the identity.
+#[derive(Clone, Copy)]
+struct Affine {
+    x: Fq,
+    y: Fq,
+}
+
+impl Affine {
+    fn new(p: &G1Affine) -> Option<Self> {
+        p.xy().map(|(x, y)| Affine { x, y })
+    }
+
+    fn neg(&self) -> Self {
+        Affine {
+            x: self.x,
+            y: -self.y,
+        }
+    }
+}
+
+/// The per-point state of [`mul_challenges_affine`].
+struct Lane {
+    /// `P, 3P, 5P, 7P`, then `φ` of them.
+    table: [Affine; 8],
+    lo: ([i8; 66], usize),
+    hi: ([i8; 66], usize),
+    /// The running sum, `None` for the identity.
+    acc: Option<Affine>,
+}
+
+/// `acc_i ← acc_i + s_i` (affine) for every lane `i` of `ops`, `s_i = None` meaning
+/// `s_i = acc_i` (a doubling), with one inversion for all. `false` if some denominator
+/// is zero (`s_i = ±acc_i`, or `y = 0`), leaving the lanes unchanged.
+fn affine_step(
+    lanes: &mut [Lane],
+    ops: &[(usize, Option<Affine>)],
+    den: &mut Vec<Fq>,
+    prefix: &mut Vec<Fq>,
+) -> bool {
+    if ops.is_empty() {
+        return true;
+    }
+    den.clear();
+    for &(i, s) in ops {
+        let Some(a) = lanes[i].acc else {
+            return false;
+        };
+        den.push(match s {
+            None => a.y.double(),
+            Some(s) => sub_fq(&s.x, &a.x),
+        });
+    }
+    if !batch_invert(den, prefix) {
+        return false;
+    }
+    for (&(i, s), d) in ops.iter().zip(den.iter()) {
+        let Some(a) = lanes[i].acc else {
+            return false;
+        };
+        let (num, sx) = match s {
+            None => {
+                let x2 = a.x.square();
+                (add_fq(&x2.double(), &x2), a.x)
+            }
+            Some(s) => (sub_fq(&s.y, &a.y), s.x),
+        };
+        let lambda = num * d;
+        let x3 = sub_fq(&sub_fq(&lambda.square(), &a.x), &sx);
+        let y3 = sub_fq(&(lambda * sub_fq(&a.x, &x3)), &a.y);
+        lanes[i].acc = Some(Affine { x: x3, y: y3 });
+    }
+    true
+}
+
+/// `r_i·P_i` for a chunk, all points together in affine coordinates: the same `wNAF`
+/// digits as [`mul_with_table`], but every doubling and addition step of all points
+/// shares one inversion (Montgomery's trick), so that a doubling costs about 7 `Fq`
+/// multiplications (as in Jacobian coordinates) and an addition about 6 (11 for a mixed
+/// Jacobian addition), and the results need no normalisation. A step with a zero
+/// denominator (a point at infinity, or a sum `Q ± Q`, which the digits of a random
+/// challenge make negligibly rare) sends the whole chunk to
+/// [`mul_challenges_projective`], so the result is always exact.
+fn mul_challenges_affine(points: &[G1Affine], challenges: &[Challenge]) -> Vec<G1Affine> {
+    affine_chunk(points, challenges)
+        .unwrap_or_else(|| mul_challenges_projective(points, challenges))
+}
+
+fn affine_chunk(points: &[G1Affine], challenges: &[Challenge]) -> Option<Vec<G1Affine>> {
+    let mut lanes: Vec<Lane> = Vec::with_capacity(points.len());
+    for (p, c) in points.iter().zip(challenges) {
+        let a = Affine::new(p)?;
+        lanes.push(Lane {
+            table: [a; 8],
+            lo: wnaf4(c.lo),
+            hi: wnaf4(c.hi),
+            acc: Some(a),
+        });
+    }
+    let (mut den, mut prefix) = (
+        Vec::with_capacity(lanes.len()),
+        Vec::with_capacity(lanes.len()),
+    );
+    let all: Vec<usize> = (0..lanes.len()).collect();
+    // The table: `acc = 2P`, then `3P = 2P + P`, `5P = 3P + 2P`, `7P = 5P + 2P`.
+    let doubles: Vec<(usize, Option<Affine>)> = all.iter().map(|&i| (i, None)).collect();
+    if !affine_step(&mut lanes, &doubles, &mut den, &mut prefix) {
+        return None;
+    }
+    let two: Vec<Affine> = lanes.iter().filter_map(|l| l.acc).collect();
+    for k in 1..4 {
+        let ops: Vec<(usize, Option<Affine>)> = all
+            .iter()
+            .map(|&i| (i, Some(if k == 1 { lanes[i].table[0] } else { two[i] })))
+            .collect();
+        if k > 1 {
+            for &i in &all {
+                lanes[i].acc = Some(lanes[i].table[k - 1]);
+            }
+        }
+        if !affine_step(&mut lanes, &ops, &mut den, &mut prefix) {
+            return None;
+        }
+        for l in lanes.iter_mut() {
+            l.table[k] = l.acc?;
+        }
+    }
+    for l in lanes.iter_mut() {
+        for k in 0..4 {
+            l.table[4 + k] = Affine {
+                x: l.table[k].x * <g1::Config as GLVConfig>::ENDO_COEFFS[0],
+                y: l.table[k].y,
+            };
+        }
+        l.acc = None;
+    }
+    let len = lanes.iter().map(|l| l.lo.1.max(l.hi.1)).max().unwrap_or(0);
+    let mut ops = Vec::with_capacity(lanes.len());
+    for j in (0..len).rev() {
+        ops.clear();
+        ops.extend(
+            (0..lanes.len())
+                .filter(|&i| lanes[i].acc.is_some())
+                .map(|i| (i, None)),
+        );
+        if !affine_step(&mut lanes, &ops, &mut den, &mut prefix) {
+            return None;
+        }
+        for half in 0..2 {
+            ops.clear();
+            for (i, l) in lanes.iter_mut().enumerate() {
+                let d = if half == 0 { l.lo.0[j] } else { l.hi.0[j] };
+                if d == 0 {
+                    continue;
+                }
+                let t = l.table[4 * half + (d.unsigned_abs() / 2) as usize];
+                let s = if d > 0 { t } else { t.neg() };
+                match l.acc {
+                    None => l.acc = Some(s),
+                    Some(_) => ops.push((i, Some(s))),
+                }
+            }
+            if !affine_step(&mut lanes, &ops, &mut den, &mut prefix) {
+                return None;
+            }
+        }
+    }
+    Some(
+        lanes
+            .iter()
+            .map(|l| match l.acc {
+                Some(a) => G1Affine::new_unchecked(a.x, a.y),
+                None => G1Affine::zero(),
+            })
+            .collect(),
+    )
 }
 
 /// `Σ r_i·P_i = Σ lo_i·P_i + φ(Σ hi_i·P_i)`. Points and challenges are paired in order;
@@ -178,6 +378,38 @@ mod tests {
             sum += want;
         }
         assert_eq!(msm_challenges(&ps, &cs), sum);
+        // Any thread count (chunks of every size), and both paths of a chunk.
+        for threads in [1, 2, 3] {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            assert_eq!(pool.install(|| mul_challenges(&ps, &cs)), got);
+        }
+        assert_eq!(mul_challenges_projective(&ps, &cs), got);
+        assert_eq!(affine_chunk(&ps, &cs), Some(got));
+    }
+
+    /// A chunk with a point at infinity (which the batch never passes) takes the
+    /// projective path and stays exact.
+    #[test]
+    fn point_at_infinity_falls_back() {
+        let mut rng = rand::rngs::StdRng::seed_from_u64(4);
+        let mut ps: Vec<G1Affine> = (0..20)
+            .map(|_| (G1Affine::generator() * Fr::rand(&mut rng)).into_affine())
+            .collect();
+        ps[7] = G1Affine::zero();
+        let cs: Vec<Challenge> = (0..20)
+            .map(|_| Challenge {
+                lo: rng.gen(),
+                hi: rng.gen(),
+            })
+            .collect();
+        assert!(affine_chunk(&ps, &cs).is_none());
+        let got = mul_challenges(&ps, &cs);
+        for ((p, c), g) in ps.iter().zip(&cs).zip(&got) {
+            assert_eq!(*g, (*p * c.scalar()).into_affine());
+        }
     }
 
     /// `(lo, hi) ↦ lo + λ·hi mod n` is injective on 64-bit pairs, so a challenge takes

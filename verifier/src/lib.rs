@@ -25,6 +25,7 @@ pub mod snarkjs;
 pub mod solidity;
 pub mod subgroup;
 pub mod tally;
+mod tower;
 pub mod transcript;
 
 pub use decode::{
