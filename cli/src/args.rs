@@ -54,7 +54,7 @@ pub enum Command {
     /// Example: zkvote demo --members 100 --voters 12
     Demo(DemoArgs),
     /// Print the headline figures: constraints, proving, verification, batch
-    /// verification and census build.
+    /// verification and census build (timings are the best of three runs).
     ///
     /// Example: zkvote bench --depth 10 --depth 20
     Bench(BenchArgs),
