@@ -97,6 +97,29 @@ fn breakdown(c: &mut Criterion) {
     g.bench_function("tables_msm_b_g2", |b| b.iter(|| tables.b_g2.msm(&full_fr)));
     g.bench_function("tables_msm_h_g1", |b| b.iter(|| tables.h.msm(&h)));
     g.bench_function("synthesis", |b| b.iter(synthesize));
+    // The tables' prover: the assignment only (the matrices are kept), then its own
+    // QAP witness map.
+    g.bench_function("tables_synthesis_assignment", |b| {
+        b.iter(|| {
+            let (circuit, _) = build_circuit(&req).expect("circuit");
+            let cs = ConstraintSystem::<Fr>::new_ref();
+            cs.set_optimization_goal(OptimizationGoal::Constraints);
+            cs.set_mode(SynthesisMode::Prove {
+                construct_matrices: false,
+                generate_lc_assignments: false,
+            });
+            circuit.generate_constraints(cs.clone()).expect("synthesis");
+            cs
+        })
+    });
+    let qap = tables.qap.get().expect("matrices");
+    let full_z: Vec<Fr> = instance.iter().chain(witness.iter()).cloned().collect();
+    g.bench_function("tables_qap_witness_map", |b| {
+        b.iter(|| {
+            qap.h(&full_z, zkvote_verifier::keys::QapReduction::Libsnark)
+                .expect("h")
+        })
+    });
     g.bench_function("witness_map_ffts", |b| {
         b.iter(|| {
             LibsnarkReduction::witness_map::<Fr, ark_poly::GeneralEvaluationDomain<Fr>>(cs.clone())
