@@ -471,6 +471,8 @@ mod tests {
         x: Fr,
         y: Fr,
         n: usize,
+        /// Added to the public product: not zero makes an unsatisfied assignment.
+        off: u64,
     }
 
     impl ConstraintSynthesizer<Fr> for Chain {
@@ -478,7 +480,7 @@ mod tests {
             self,
             cs: ark_relations::gr1cs::ConstraintSystemRef<Fr>,
         ) -> Result<(), SynthesisError> {
-            let z = cs.new_input_variable(|| Ok(self.x * self.y))?;
+            let z = cs.new_input_variable(|| Ok(self.x * self.y + Fr::from(self.off)))?;
             let x = cs.new_witness_variable(|| Ok(self.x))?;
             let y = cs.new_witness_variable(|| Ok(self.y))?;
             cs.enforce_r1cs_constraint(
@@ -508,6 +510,7 @@ mod tests {
             x: Fr::from(3u64),
             y: Fr::from(5u64),
             n: 300,
+            off: 0,
         };
         let (pk, vk) = Groth16::<Bn254>::circuit_specific_setup(c.clone(), &mut rng).unwrap();
         let tables = ProvingTables::new(&pk);
@@ -535,6 +538,7 @@ mod tests {
             x: Fr::from(7u64),
             y: Fr::from(11u64),
             n: 200,
+            off: 0,
         };
         let (pk, vk) =
             Groth16::<Bn254, CircomReduction>::circuit_specific_setup(c.clone(), &mut rng).unwrap();
@@ -563,49 +567,18 @@ mod tests {
             x: Fr::from(3u64),
             y: Fr::from(5u64),
             n: 30,
+            off: 0,
         };
         let (pk, vk) = Groth16::<Bn254>::circuit_specific_setup(c.clone(), &mut rng).unwrap();
         let pvk = ark_groth16::prepare_verifying_key(&vk);
         let tables = ProvingTables::new(&pk);
         tables.learn_matrices(&pk, c.clone()).unwrap();
         // x·y = z with the public z of another y: C·z ≠ (A·z)∘(B·z) in row 0.
-        let wrong = WrongProduct(c);
+        let wrong = Chain { off: 1, ..c };
         assert!(tables
             .prove_checked::<LibsnarkReduction, _, _>(&pk, &pvk, wrong, &mut rng)
             .unwrap()
             .is_none());
-    }
-
-    /// [`Chain`] whose public product is off by one.
-    struct WrongProduct(Chain);
-
-    impl ConstraintSynthesizer<Fr> for WrongProduct {
-        fn generate_constraints(
-            self,
-            cs: ark_relations::gr1cs::ConstraintSystemRef<Fr>,
-        ) -> Result<(), SynthesisError> {
-            let c = self.0;
-            let z = cs.new_input_variable(|| Ok(c.x * c.y + Fr::from(1u64)))?;
-            let x = cs.new_witness_variable(|| Ok(c.x))?;
-            let y = cs.new_witness_variable(|| Ok(c.y))?;
-            cs.enforce_r1cs_constraint(
-                || LinearCombination::from(x),
-                || LinearCombination::from(y),
-                || LinearCombination::from(z),
-            )?;
-            let (mut v, mut val) = (x, c.x);
-            for i in 0..c.n {
-                let next = val * val + Fr::from(i as u64);
-                let w = cs.new_witness_variable(|| Ok(next))?;
-                cs.enforce_r1cs_constraint(
-                    || LinearCombination::from(v),
-                    || LinearCombination::from(v),
-                    || LinearCombination::from(w) - (Fr::from(i as u64), Variable::One),
-                )?;
-                (v, val) = (w, next);
-            }
-            Ok(())
-        }
     }
 
     #[test]
@@ -615,6 +588,7 @@ mod tests {
             x: Fr::from(4u64),
             y: Fr::from(6u64),
             n: 40,
+            off: 0,
         };
         let (pk, vk) = Groth16::<Bn254>::circuit_specific_setup(c.clone(), &mut rng).unwrap();
         let pvk = ark_groth16::prepare_verifying_key(&vk);
@@ -684,6 +658,7 @@ mod tests {
             x: Fr::from(2u64),
             y: Fr::from(2u64),
             n: 10,
+            off: 0,
         };
         let big = Chain {
             n: 20,
