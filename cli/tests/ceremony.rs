@@ -12,11 +12,14 @@
 
 use std::{
     path::{Path, PathBuf},
-    process::{Command, Output},
+    process::Command,
     time::Instant,
 };
 
 use zkvote_circuits::election::Election;
+
+mod common;
+use common::{census, json, ok_text as ok, text, zkvote};
 use zkvote_verifier::{
     ballot::{prepare_ballot, Ballot},
     snarkjs::{export_proof, export_public, import_verifying_key, SnarkjsVerifyingKey},
@@ -25,14 +28,6 @@ use zkvote_verifier::{
 /// The powers-of-tau power of the test shape: 2,833 constraints + 6 public inputs + 1
 /// fit in 2^12 rows.
 const POWER: u32 = 12;
-
-fn text(out: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
-}
 
 fn run(cmd: &mut Command, what: &str) -> String {
     let out = cmd
@@ -62,28 +57,6 @@ fn snarkjs(dir: &Path, args: &[&str]) -> String {
         t.elapsed().as_secs_f64()
     );
     out
-}
-
-fn zkvote(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_zkvote"))
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .expect("the binary runs")
-}
-
-fn ok(dir: &Path, args: &[&str]) -> String {
-    let out = zkvote(dir, args);
-    assert!(
-        out.status.success(),
-        "zkvote {args:?} failed: {}",
-        text(&out)
-    );
-    text(&out)
-}
-
-fn json(path: &Path) -> serde_json::Value {
-    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
 
 const BEACON: &str = "0102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";
@@ -278,28 +251,7 @@ fn a_snarkjs_ceremony_key_proves_ballots_that_zkvote_and_snarkjs_accept() {
     assert!(text(&out).contains("cut.zkey"), "{}", text(&out));
 
     // An election with these keys, and ballots.
-    let mut members = String::new();
-    for name in ["alice", "bob", "carol"] {
-        ok(d, &["identity", "new", "--out", &format!("{name}.json")]);
-        members.push_str(
-            json(&d.join(format!("{name}.json")))["commitment"]
-                .as_str()
-                .unwrap(),
-        );
-        members.push('\n');
-    }
-    std::fs::write(d.join("members.txt"), members).unwrap();
-    ok(
-        d,
-        &[
-            "census",
-            "build",
-            "--members",
-            "members.txt",
-            "--out",
-            "census.json",
-        ],
-    );
+    census(d, &["alice", "bob", "carol"], &[]);
     ok(
         d,
         &[

@@ -1,48 +1,10 @@
 //! End-to-end tests of the `zkvote` binary: a small election, and the bad cases a
 //! user hits, each with its exit code and a message that says what is wrong.
 
-use std::{
-    path::{Path, PathBuf},
-    process::{Command, Output},
-};
+use std::path::PathBuf;
 
-fn zkvote(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_zkvote"))
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .expect("the binary runs")
-}
-
-fn ok(dir: &Path, args: &[&str]) -> String {
-    let out = zkvote(dir, args);
-    assert!(
-        out.status.success(),
-        "zkvote {args:?} failed: {}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn fails(dir: &Path, args: &[&str], code: i32, needle: &str) -> String {
-    let out = zkvote(dir, args);
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert_eq!(out.status.code(), Some(code), "zkvote {args:?}: {text}");
-    assert!(
-        text.contains(needle),
-        "zkvote {args:?}: expected {needle:?} in {text}"
-    );
-    text
-}
-
-fn json(path: &Path) -> serde_json::Value {
-    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
-}
+mod common;
+use common::{census, fails, json, ok};
 
 struct Election {
     dir: tempfile::TempDir,
@@ -59,27 +21,7 @@ impl Election {
 fn small_election() -> Election {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    let mut members = String::new();
-    for name in ["alice", "bob", "carol", "mallory"] {
-        ok(d, &["identity", "new", "--out", &format!("{name}.json")]);
-        let id = json(&d.join(format!("{name}.json")));
-        if name != "mallory" {
-            members.push_str(id["commitment"].as_str().unwrap());
-            members.push('\n');
-        }
-    }
-    std::fs::write(d.join("members.txt"), members).unwrap();
-    ok(
-        d,
-        &[
-            "census",
-            "build",
-            "--members",
-            "members.txt",
-            "--out",
-            "census.json",
-        ],
-    );
+    census(d, &["alice", "bob", "carol"], &["mallory"]);
     ok(
         d,
         &["setup", "--depth", "4", "--fields", "3", "--out", "keys"],

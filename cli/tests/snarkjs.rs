@@ -10,6 +10,9 @@ use std::{
     process::{Command, Output},
 };
 
+mod common;
+use common::{census, ok, text, zkvote};
+
 fn node_modules() -> PathBuf {
     zkvote_interop::node_modules("interop", ".bin/snarkjs")
 }
@@ -20,24 +23,6 @@ fn run(dir: &Path, program: &Path, args: &[&str]) -> Output {
         .args(args)
         .output()
         .unwrap_or_else(|e| panic!("{} does not run: {e}", program.display()))
-}
-
-fn zkvote(dir: &Path, args: &[&str]) -> Output {
-    run(dir, Path::new(env!("CARGO_BIN_EXE_zkvote")), args)
-}
-
-fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
-
-fn ok(dir: &Path, args: &[&str]) -> String {
-    let out = zkvote(dir, args);
-    assert!(out.status.success(), "zkvote {args:?}: {}", text(&out));
-    String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
 fn snarkjs_verify(dir: &Path, sj: &str) -> Output {
@@ -59,27 +44,7 @@ fn snarkjs_verify(dir: &Path, sj: &str) -> Output {
 fn small_ballot() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    let mut members = String::new();
-    for name in ["alice", "bob"] {
-        ok(d, &["identity", "new", "--out", &format!("{name}.json")]);
-        let id: serde_json::Value =
-            serde_json::from_str(&std::fs::read_to_string(d.join(format!("{name}.json"))).unwrap())
-                .unwrap();
-        members.push_str(id["commitment"].as_str().unwrap());
-        members.push('\n');
-    }
-    std::fs::write(d.join("members.txt"), members).unwrap();
-    ok(
-        d,
-        &[
-            "census",
-            "build",
-            "--members",
-            "members.txt",
-            "--out",
-            "census.json",
-        ],
-    );
+    census(d, &["alice", "bob"], &[]);
     ok(
         d,
         // With tables: snarkjs must accept ballots of the fast prover.
