@@ -19,7 +19,7 @@ use std::{
 use zkvote_circuits::election::Election;
 
 mod common;
-use common::{census, json, ok_text as ok, text, zkvote};
+use common::{abc_election, census, json, ok_text as ok, text, zkvote};
 use zkvote_verifier::{
     ballot::{prepare_ballot, Ballot},
     snarkjs::{export_proof, export_public, import_verifying_key, SnarkjsVerifyingKey},
@@ -252,25 +252,7 @@ fn a_snarkjs_ceremony_key_proves_ballots_that_zkvote_and_snarkjs_accept() {
 
     // An election with these keys, and ballots.
     census(d, &["alice", "bob", "carol"], &[]);
-    ok(
-        d,
-        &[
-            "election",
-            "new",
-            "--census",
-            "census.json",
-            "--options",
-            "A,B,C",
-            "--mode",
-            "single",
-            "--depth",
-            "4",
-            "--fields",
-            "3",
-            "--out",
-            "election.json",
-        ],
-    );
+    abc_election(d, &[]);
     std::fs::create_dir(d.join("box")).unwrap();
     for (who, choice) in [("alice", "2"), ("bob", "0"), ("carol", "2")] {
         let out = ok(

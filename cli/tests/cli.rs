@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 mod common;
-use common::{census, fails, json, ok};
+use common::{abc_election, census, fails, json, ok};
 
 struct Election {
     dir: tempfile::TempDir,
@@ -26,27 +26,7 @@ fn small_election() -> Election {
         d,
         &["setup", "--depth", "4", "--fields", "3", "--out", "keys"],
     );
-    ok(
-        d,
-        &[
-            "election",
-            "new",
-            "--census",
-            "census.json",
-            "--options",
-            "A,B,C",
-            "--mode",
-            "single",
-            "--title",
-            "Test",
-            "--depth",
-            "4",
-            "--fields",
-            "3",
-            "--out",
-            "election.json",
-        ],
-    );
+    abc_election(d, &["--title", "Test"]);
     Election { dir }
 }
 

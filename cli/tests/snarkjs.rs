@@ -11,7 +11,7 @@ use std::{
 };
 
 mod common;
-use common::{census, ok, text, zkvote};
+use common::{abc_election, census, ok, text, zkvote};
 
 fn node_modules() -> PathBuf {
     zkvote_interop::node_modules("interop", ".bin/snarkjs")
@@ -52,23 +52,7 @@ fn small_ballot() -> tempfile::TempDir {
             "setup", "--depth", "4", "--fields", "3", "--out", "keys", "--tables",
         ],
     );
-    ok(
-        d,
-        &[
-            "election",
-            "new",
-            "--census",
-            "census.json",
-            "--options",
-            "A,B,C",
-            "--depth",
-            "4",
-            "--fields",
-            "3",
-            "--out",
-            "election.json",
-        ],
-    );
+    abc_election(d, &[]);
     let out = ok(
         d,
         &[

@@ -89,3 +89,26 @@ pub fn census(dir: &Path, members: &[&str], outsiders: &[&str]) {
         ],
     );
 }
+
+/// `election.json`: a single-choice election on options A, B, C over `census.json`, for
+/// the small test shape (depth 4, 3 fields), with `extra` arguments.
+pub fn abc_election(dir: &Path, extra: &[&str]) {
+    let mut args = vec![
+        "election",
+        "new",
+        "--census",
+        "census.json",
+        "--options",
+        "A,B,C",
+        "--mode",
+        "single",
+        "--depth",
+        "4",
+        "--fields",
+        "3",
+        "--out",
+        "election.json",
+    ];
+    args.extend_from_slice(extra);
+    ok(dir, &args);
+}
