@@ -25,7 +25,7 @@
 use std::sync::OnceLock;
 
 use ark_bn254::{g1, g2, Fq, Fq2};
-use ark_ec::short_weierstrass::Affine;
+use ark_ec::short_weierstrass::{Affine, SWCurveConfig};
 use ark_ff::{BigInt, Field, PrimeField};
 use zkvote_circuits::ifma52::{add, load_raw, splat, split, store_raw, Ctx, Modulus, Vec8, LANES};
 
@@ -109,18 +109,17 @@ pub unsafe fn add_batch(
     }
 }
 
-/// Bucket `x`, `y` and point `x`, `y` of the additions `8g..8g + 8`; padding lanes
-/// add (1, 1) to (0, 1), a non-zero denominator whose result is not used.
-#[inline]
-#[target_feature(enable = "avx512f,avx512ifma")]
+/// Bucket `x`, `y` and point `x`, `y` of the additions `8g..8g + 8`, lane by lane;
+/// padding lanes add (1, 1) to (0, 1), a non-zero denominator whose result is not used.
 #[allow(clippy::needless_range_loop)] // one index into four arrays
-fn group(
-    buckets: &[Affine<g1::Config>],
-    adds: &[(usize, Affine<g1::Config>)],
+fn coords<'a, P: SWCurveConfig>(
+    buckets: &'a [Affine<P>],
+    adds: &'a [(usize, Affine<P>)],
     g: usize,
-) -> [Vec8; 4] {
-    let (zero, one) = (Fq::from(0u64), Fq::ONE);
-    let mut c = [[&zero; LANES], [&one; LANES], [&one; LANES], [&one; LANES]];
+    zero: &'a P::BaseField,
+    one: &'a P::BaseField,
+) -> [[&'a P::BaseField; LANES]; 4] {
+    let mut c = [[zero; LANES], [one; LANES], [one; LANES], [one; LANES]];
     for l in 0..LANES {
         if let Some((k, p)) = adds.get(g * LANES + l) {
             let b = &buckets[*k];
@@ -130,6 +129,19 @@ fn group(
             c[3][l] = &p.y;
         }
     }
+    c
+}
+
+/// [`coords`] of a G1 batch, loaded.
+#[inline]
+#[target_feature(enable = "avx512f,avx512ifma")]
+fn group(
+    buckets: &[Affine<g1::Config>],
+    adds: &[(usize, Affine<g1::Config>)],
+    g: usize,
+) -> [Vec8; 4] {
+    let (zero, one) = (Fq::from(0u64), Fq::ONE);
+    let c = coords(buckets, adds, g, &zero, &one);
     [load(c[0]), load(c[1]), load(c[2]), load(c[3])]
 }
 
@@ -177,27 +189,16 @@ fn times4(ctx: &Ctx, a: &Vec8) -> Vec8 {
     ctx.half_reduce(&add(&a2, &a2))
 }
 
-/// Bucket `x`, `y` and point `x`, `y` of the G2 additions `8g..8g + 8`; padding lanes
-/// add (1, 1) to (0, 1).
+/// [`coords`] of a G2 batch, loaded component by component.
 #[inline]
 #[target_feature(enable = "avx512f,avx512ifma")]
-#[allow(clippy::needless_range_loop)] // one index into four arrays
 fn group2(
     buckets: &[Affine<g2::Config>],
     adds: &[(usize, Affine<g2::Config>)],
     g: usize,
 ) -> [V2; 4] {
     let (zero, one) = (Fq2::from(0u64), Fq2::ONE);
-    let mut c = [[&zero; LANES], [&one; LANES], [&one; LANES], [&one; LANES]];
-    for l in 0..LANES {
-        if let Some((k, p)) = adds.get(g * LANES + l) {
-            let b = &buckets[*k];
-            c[0][l] = &b.x;
-            c[1][l] = &b.y;
-            c[2][l] = &p.x;
-            c[3][l] = &p.y;
-        }
-    }
+    let c = coords(buckets, adds, g, &zero, &one);
     let v2 = |c: [&Fq2; LANES]| -> V2 {
         [
             load(std::array::from_fn(|l| &c[l].c0)),
