@@ -24,6 +24,7 @@ use ark_bn254::Fr;
 use ark_ff::{FftField, Field, One, PrimeField, Zero};
 use ark_relations::gr1cs::{ConstraintSystemRef, SynthesisError, R1CS_PREDICATE_LABEL};
 use rayon::prelude::*;
+use std::sync::{Arc, OnceLock};
 use zkvote_verifier::keys::QapReduction;
 
 use crate::tables::Reader;
@@ -138,7 +139,7 @@ impl SparseMatrix {
 }
 
 /// A circuit's `A` and `B` matrices and the sizes of its QAP.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 pub struct QapMatrices {
     /// Instance variables, the leading `1` included.
     pub num_instance: usize,
@@ -148,6 +149,45 @@ pub struct QapMatrices {
     pub a: SparseMatrix,
     /// `B`, one row per constraint.
     pub b: SparseMatrix,
+    /// Twiddles and coset tables per reduction (arkworks', snarkjs'), made on first use.
+    ffts: [OnceLock<Arc<CosetFfts>>; 2],
+}
+
+impl PartialEq for QapMatrices {
+    /// The matrices and sizes (not the cached tables, which they determine).
+    fn eq(&self, other: &Self) -> bool {
+        (self.num_instance, self.num_vars, &self.a, &self.b)
+            == (other.num_instance, other.num_vars, &other.a, &other.b)
+    }
+}
+
+impl Eq for QapMatrices {}
+
+/// What the transforms of one reduction need: the domain, the coset `offset` and the
+/// shift tables to and from it.
+#[derive(Debug)]
+struct CosetFfts {
+    domain: Domain,
+    offset: Fr,
+    shift: Vec<Fr>,
+    unshift: Vec<Fr>,
+}
+
+impl CosetFfts {
+    fn new(n: usize, reduction: QapReduction) -> Option<Self> {
+        let domain = Domain::new(n)?;
+        let offset = match reduction {
+            QapReduction::Libsnark => Fr::GENERATOR,
+            // snarkjs evaluates on the odd powers of the 2n-th root of unity.
+            QapReduction::Circom => Fr::get_root_of_unity(2 * n as u64)?,
+        };
+        Some(Self {
+            shift: domain.shift_table(offset),
+            unshift: domain.shift_table(offset.inverse()?),
+            domain,
+            offset,
+        })
+    }
 }
 
 impl QapMatrices {
@@ -165,6 +205,7 @@ impl QapMatrices {
             num_vars: cs.num_instance_variables() + cs.num_witness_variables(),
             a,
             b,
+            ffts: Default::default(),
         };
         qap.is_consistent().then_some(qap)
     }
@@ -198,7 +239,8 @@ impl QapMatrices {
             return Err(SynthesisError::Unsatisfiable);
         }
         let n = self.domain_size();
-        let domain = Domain::new(n).ok_or(SynthesisError::PolynomialDegreeTooLarge)?;
+        let ffts = self.ffts(n, reduction)?;
+        let (domain, offset) = (&ffts.domain, ffts.offset);
         let rows = self.num_constraints();
         let mut a = vec![Fr::zero(); n];
         let mut b = vec![Fr::zero(); n];
@@ -220,17 +262,11 @@ impl QapMatrices {
         a[rows..rows + self.num_instance].copy_from_slice(&z[..self.num_instance]);
         let mut c: Vec<Fr> = a.par_iter().zip(&b).map(|(x, y)| *x * y).collect();
 
-        let offset = match reduction {
-            QapReduction::Libsnark => Fr::GENERATOR,
-            // snarkjs evaluates on the odd powers of the 2n-th root of unity.
-            QapReduction::Circom => Fr::get_root_of_unity(2 * n as u64)
-                .ok_or(SynthesisError::PolynomialDegreeTooLarge)?,
-        };
-        let shift = domain.shift_table(offset);
+        let shift = &ffts.shift;
         // Evaluations on H → evaluations on offset·H, for a, b and c.
         let to_coset = |v: &mut Vec<Fr>| {
             domain.inverse_dif(v);
-            v.par_iter_mut().zip(&shift).for_each(|(x, s)| *x *= s);
+            v.par_iter_mut().zip(shift).for_each(|(x, s)| *x *= s);
             domain.forward_dit(v);
         };
         rayon::join(
@@ -256,9 +292,9 @@ impl QapMatrices {
                     .zip(&c)
                     .for_each(|((x, y), w)| *x = (*x * y - w) * z_inv);
                 domain.inverse_dif(&mut a);
-                let unshift =
-                    domain.shift_table(offset.inverse().ok_or(SynthesisError::DivisionByZero)?);
-                a.par_iter_mut().zip(&unshift).for_each(|(x, s)| *x *= s);
+                a.par_iter_mut()
+                    .zip(&ffts.unshift)
+                    .for_each(|(x, s)| *x *= s);
                 bit_reverse(&mut a);
                 Ok(a)
             }
@@ -267,6 +303,19 @@ impl QapMatrices {
 }
 
 impl QapMatrices {
+    /// The transforms for domain size `n` and `reduction`, made once.
+    fn ffts(&self, n: usize, reduction: QapReduction) -> Result<Arc<CosetFfts>, SynthesisError> {
+        let cell = &self.ffts[matches!(reduction, QapReduction::Circom) as usize];
+        if let Some(f) = cell.get().filter(|f| f.domain.n == n) {
+            return Ok(f.clone());
+        }
+        let f =
+            Arc::new(CosetFfts::new(n, reduction).ok_or(SynthesisError::PolynomialDegreeTooLarge)?);
+        // Cached unless another size was cached first (the fields are public).
+        let _ = cell.set(f.clone());
+        Ok(f)
+    }
+
     /// Appends the matrices' bytes: `num_instance`, `num_vars` (u64), then for `A` and
     /// `B` the number of coefficients (u64) and each as 32 bytes little-endian
     /// (canonical, below r), then `row_start`, `groups` (two u32 each) and `vars`, each
@@ -307,6 +356,7 @@ impl QapMatrices {
             num_vars,
             a,
             b,
+            ffts: Default::default(),
         };
         qap.is_consistent().then_some(qap)
     }
@@ -346,6 +396,7 @@ fn read_matrix(r: &mut Reader<'_>) -> Option<SparseMatrix> {
 }
 
 /// A radix-2 domain of size `n` with its twiddles `ω^k` and `ω^{−k}`, `k < n/2`.
+#[derive(Debug)]
 struct Domain {
     n: usize,
     forward: Vec<Fr>,
