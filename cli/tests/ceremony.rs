@@ -184,6 +184,30 @@ fn a_snarkjs_ceremony_key_proves_ballots_that_zkvote_and_snarkjs_accept() {
         ],
     );
 
+    // The phase-2 file before any contribution (γ = δ = the G2 generator) lets anyone
+    // forge: refused, naming the file, and nothing written.
+    let out = zkvote(
+        d,
+        &[
+            "setup",
+            "--from-zkey",
+            "ballot_0.zkey",
+            "--depth",
+            "4",
+            "--fields",
+            "3",
+            "--out",
+            "uncontributed",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(
+        text(&out).contains("ballot_0.zkey") && text(&out).contains("gamma equals delta"),
+        "{}",
+        text(&out)
+    );
+    assert!(!d.join("uncontributed").exists());
+
     // Import into zkvote.
     let out = ok(
         d,
@@ -197,15 +221,11 @@ fn a_snarkjs_ceremony_key_proves_ballots_that_zkvote_and_snarkjs_accept() {
             "3",
             "--out",
             "keys",
-            "--tables",
         ],
     );
     assert!(out.contains("from the ceremony"), "{out}");
-    // The ballots below are proved with precomputed tables over the ceremony's key
-    // (snarkjs' QAP reduction) and must satisfy zkvote and snarkjs alike.
-    assert!(out.contains("proving tables: "), "{out}");
     let pk = std::fs::read(d.join("keys/ballot-d4-f3-plain.pk")).unwrap();
-    assert_eq!(&pk[8..12], &2u32.to_le_bytes(), "format version 2");
+    assert_eq!(&pk[8..12], &3u32.to_le_bytes(), "format version 3");
     assert_eq!(pk[17], 1, "the header records the circom reduction");
 
     // A zkey for another shape, or a damaged one, is refused.
@@ -250,11 +270,24 @@ fn a_snarkjs_ceremony_key_proves_ballots_that_zkvote_and_snarkjs_accept() {
     assert_eq!(out.status.code(), Some(2), "{}", text(&out));
     assert!(text(&out).contains("cut.zkey"), "{}", text(&out));
 
-    // An election with these keys, and ballots.
+    // An election with these keys, and ballots. They are proved with each voter's
+    // precomputed tables over the ceremony's key (snarkjs' QAP reduction) and must
+    // satisfy zkvote and snarkjs alike.
     census(d, &["alice", "bob", "carol"], &[]);
     abc_election(d, &[]);
     std::fs::create_dir(d.join("box")).unwrap();
     for (who, choice) in [("alice", "2"), ("bob", "0"), ("carol", "2")] {
+        let out = ok(
+            d,
+            &[
+                "tables",
+                "--identity",
+                &format!("{who}.json"),
+                "--election",
+                "election.json",
+            ],
+        );
+        assert!(out.contains("proving tables: "), "{out}");
         let out = ok(
             d,
             &[

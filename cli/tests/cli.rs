@@ -317,46 +317,89 @@ fn election_without_keys_says_how_to_make_them() {
     fails(d, &["bogus-command"], 2, "unrecognized");
 }
 
-/// `setup --tables` writes the proving tables; `vote` uses them, refuses a damaged or
-/// foreign tables file by name (exit 2), and `--no-tables` proves without them.
+/// `setup` never replaces keys an election may be built on, and says how to go on.
+#[test]
+fn setup_refuses_to_overwrite_keys() {
+    let e = small_election();
+    let d = e.dir.path();
+    let pk = std::fs::read(d.join("keys/ballot-d4-f3-plain.pk")).unwrap();
+    let vk = std::fs::read(d.join("keys/ballot-d4-f3-plain.vk")).unwrap();
+    let out = fails(
+        d,
+        &["setup", "--depth", "4", "--fields", "3", "--out", "keys"],
+        2,
+        "already there",
+    );
+    assert!(
+        out.contains("zkvote tables") && out.contains("--out"),
+        "{out}"
+    );
+    assert_eq!(
+        std::fs::read(d.join("keys/ballot-d4-f3-plain.pk")).unwrap(),
+        pk
+    );
+    assert_eq!(
+        std::fs::read(d.join("keys/ballot-d4-f3-plain.vk")).unwrap(),
+        vk
+    );
+    // The election still works with its keys.
+    ok(
+        d,
+        &[
+            "vote",
+            "--identity",
+            "bob.json",
+            "--census",
+            "census.json",
+            "--election",
+            "election.json",
+            "--choice",
+            "0",
+            "--out",
+            "b.json",
+        ],
+    );
+    ok(d, &["verify", "--election", "election.json", "b.json"]);
+}
+
+/// `tables` makes the voter's proving tables from the election's existing proving key;
+/// `vote` uses them; a damaged file, another voter's file, or tables of another key
+/// are refused by name (exit 2) before anything is proved, and `--no-tables` proves
+/// without them.
 #[test]
 fn proving_tables() {
     let e = small_election();
     let d = e.dir.path();
-    let out = ok(
-        d,
-        &[
-            "setup", "--depth", "4", "--fields", "3", "--out", "keys", "--tables",
-        ],
+    let pk = std::fs::read(d.join("keys/ballot-d4-f3-plain.pk")).unwrap();
+    let tables_for = |who: &str| {
+        ok(
+            d,
+            &[
+                "tables",
+                "--identity",
+                who,
+                "--election",
+                "election.json",
+                "--keys",
+                "keys",
+            ],
+        )
+    };
+    let out = tables_for("alice.json");
+    assert!(
+        out.contains("proving tables: ") && out.contains("alice.json"),
+        "{out}"
     );
-    assert!(out.contains("proving tables: "), "{out}");
-    // The election must name the new keys.
-    ok(
-        d,
-        &[
-            "election",
-            "new",
-            "--census",
-            "census.json",
-            "--options",
-            "A,B,C",
-            "--mode",
-            "single",
-            "--title",
-            "Tables",
-            "--depth",
-            "4",
-            "--fields",
-            "3",
-            "--out",
-            "election.json",
-        ],
+    // Made from the existing key, which is unchanged.
+    assert_eq!(
+        std::fs::read(d.join("keys/ballot-d4-f3-plain.pk")).unwrap(),
+        pk
     );
-    let vote = |out: &str, extra: &[&str]| {
+    let vote = |who: &str, out: &str, extra: &[&str]| {
         let mut args = vec![
             "vote",
             "--identity",
-            "alice.json",
+            who,
             "--census",
             "census.json",
             "--election",
@@ -369,37 +412,79 @@ fn proving_tables() {
         args.extend_from_slice(extra);
         args.iter().map(|s| s.to_string()).collect::<Vec<_>>()
     };
-    let run = |args: Vec<String>| {
-        let refs: Vec<&str> = args.iter().map(String::as_str).collect();
-        ok(d, &refs)
-    };
-    let out = run(vote("b1.json", &[]));
+    fn refs(args: &[String]) -> Vec<&str> {
+        args.iter().map(String::as_str).collect()
+    }
+    let out = ok(d, &refs(&vote("alice.json", "b1.json", &[])));
     assert!(
         out.contains("key and tables loaded") && out.contains("with tables"),
         "{out}"
     );
     ok(d, &["verify", "--election", "election.json", "b1.json"]);
 
-    let tables = d.join("keys/ballot-d4-f3-plain.tables");
-    let good = std::fs::read(&tables).unwrap();
-    std::fs::write(&tables, &good[..good.len() / 2]).unwrap();
-    let refs = vote("b2.json", &[]);
-    let refs: Vec<&str> = refs.iter().map(String::as_str).collect();
-    fails(d, &refs, 2, "ballot-d4-f3-plain.tables: malformed");
-    let out = run(vote("b2.json", &["--no-tables"]));
+    // Alice's tables are not Bob's: refused before proving, and no ballot written.
+    fails(
+        d,
+        &refs(&vote("bob.json", "b2.json", &[])),
+        2,
+        "not made with this identity",
+    );
+    assert!(!d.join("b2.json").exists());
+    let out = ok(d, &refs(&vote("bob.json", "b2.json", &["--no-tables"])));
     assert!(!out.contains("tables loaded"), "{out}");
     ok(d, &["verify", "--election", "election.json", "b2.json"]);
 
-    // Tables of another setup of the same shape.
+    // Any change to her file: one flipped bit in a point.
+    let tables = d.join("keys/ballot-d4-f3-plain.tables");
+    let good = std::fs::read(&tables).unwrap();
+    let mut bad = good.clone();
+    let at = bad.len() / 2;
+    bad[at] ^= 1;
+    std::fs::write(&tables, &bad).unwrap();
+    fails(
+        d,
+        &refs(&vote("alice.json", "b3.json", &[])),
+        2,
+        "ballot-d4-f3-plain.tables: not made with this identity",
+    );
+    std::fs::write(&tables, &good[..good.len() / 2]).unwrap();
+    fails(
+        d,
+        &refs(&vote("alice.json", "b3.json", &[])),
+        2,
+        "ballot-d4-f3-plain.tables",
+    );
+    assert!(!d.join("b3.json").exists());
+
+    // Her own tables for another setup of the same shape: refused by key digest.
     let other = tempfile::tempdir().unwrap();
+    std::fs::copy(d.join("alice.json"), other.path().join("alice.json")).unwrap();
+    std::fs::copy(d.join("census.json"), other.path().join("census.json")).unwrap();
+    ok(
+        other.path(),
+        &["setup", "--depth", "4", "--fields", "3", "--out", "keys"],
+    );
+    abc_election(other.path(), &["--title", "Other"]);
     ok(
         other.path(),
         &[
-            "setup", "--depth", "4", "--fields", "3", "--out", "keys", "--tables",
+            "tables",
+            "--identity",
+            "alice.json",
+            "--election",
+            "election.json",
+            "--keys",
+            "keys",
         ],
     );
     std::fs::copy(other.path().join("keys/ballot-d4-f3-plain.tables"), &tables).unwrap();
-    let refs = vote("b3.json", &[]);
-    let refs: Vec<&str> = refs.iter().map(String::as_str).collect();
-    fails(d, &refs, 2, "made for the proving key");
+    fails(
+        d,
+        &refs(&vote("alice.json", "b3.json", &[])),
+        2,
+        "made for the proving key",
+    );
+    // Rebuilt, her tables work again.
+    tables_for("alice.json");
+    ok(d, &refs(&vote("alice.json", "b3.json", &[])));
 }

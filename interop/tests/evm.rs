@@ -329,7 +329,8 @@ fn ballot(
         votes,
         weight,
     };
-    let b: Ballot = prove_ballot(&w.pk, &req, &mut ChaCha20Rng::seed_from_u64(seed)).unwrap();
+    let pvk = ark_groth16::prepare_verifying_key(&w.vk);
+    let b: Ballot = prove_ballot(&w.pk, &pvk, &req, &mut ChaCha20Rng::seed_from_u64(seed)).unwrap();
     let p = prepare_ballot(e, &b).unwrap();
     calldata_words(&solidity_calldata(&p.proof, &p.inputs))
 }

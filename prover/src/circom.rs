@@ -4,7 +4,10 @@
 //! - [`r1cs_bytes`]: the iden3 `.r1cs` binary (header, constraints, wire-to-label map);
 //! - [`wtns_bytes`]: the iden3 `.wtns` binary (a full assignment of the wires);
 //! - [`import_zkey`]: a snarkjs Groth16 `.zkey` as an arkworks proving key, after
-//!   checking that it was made for exactly this circuit;
+//!   checking that its A and B matrices are this circuit's; [`import_ballot_zkey`] also
+//!   refuses keys that let anyone forge and proves and verifies a sample ballot with
+//!   the key, which checks what the zkey does not store (matrix C, through the `L`
+//!   and `H` bases);
 //! - [`CircomReduction`]: the R1CS-to-QAP reduction snarkjs' keys are made for.
 //!
 //! Wires are arkworks' variables in arkworks' order: wire 0 is the constant 1, wires
@@ -516,6 +519,91 @@ pub fn import_zkey(file: &str, bytes: &[u8], r1cs: &R1cs) -> Result<ProvingKey<B
         h_query,
         l_query,
     })
+}
+
+/// Imports the zkey of a ballot circuit's ceremony: [`import_zkey`] against the
+/// shape's circuit, then [`crate::keys::check_proving_key`] (no key that lets anyone
+/// forge, e.g. an un-contributed `*_0000.zkey`), then a sample ballot proved with the
+/// key (snarkjs' QAP reduction) must verify under the key's own verifying key. The zkey
+/// stores only the A and B matrices; a key made for a circuit whose C differs has wrong
+/// `L`/`H` bases, and the sample proof fails (unless the difference only touches wires
+/// that are 0 in the sample: the sample spreads values over every vote field and a
+/// census path of two levels).
+pub fn import_ballot_zkey<R: rand::RngCore + rand::CryptoRng>(
+    file: &str,
+    bytes: &[u8],
+    shape: BallotShape,
+    rng: &mut R,
+) -> Result<ProvingKey<Bn254>, Error> {
+    let r1cs = ballot_r1cs(shape)?;
+    let pk = import_zkey(file, bytes, &r1cs)?;
+    crate::keys::check_proving_key(file, &pk)?;
+    let (circuit, inputs) = sample_ballot_circuit(shape, rng)?;
+    let proof = <ark_groth16::Groth16<Bn254, CircomReduction> as ark_snark::SNARK<Fr>>::prove(
+        &pk, circuit, rng,
+    )
+    .map_err(synthesis)?;
+    let pvk = ark_groth16::prepare_verifying_key(&pk.vk);
+    match ark_groth16::Groth16::<Bn254>::verify_proof(&pvk, &proof, &inputs) {
+        Ok(true) => Ok(pk),
+        _ => Err(Error::KeyFile {
+            file: file.to_string(),
+            what: format!(
+                "the zkey is not for this circuit ({shape}): a sample ballot proved with it does \
+                 not verify (its A and B matrices match, so its matrix C, or its L or H bases, differ)"
+            ),
+        }),
+    }
+}
+
+/// A satisfied ballot circuit of `shape` with random values, and its public inputs:
+/// a census of random members (the voter's path has up to two levels), a score ballot
+/// with a random value in every field, and in a weighted census a random weight.
+pub fn sample_ballot_circuit<R: rand::RngCore + rand::CryptoRng>(
+    shape: BallotShape,
+    rng: &mut R,
+) -> Result<(BallotCircuit, Vec<Fr>), Error> {
+    use ark_ff::UniformRand;
+    use zkvote_circuits::{
+        ballot::{circuit::BallotWitness, BallotRules, CensusKind},
+        census::{weighted_leaf, LeanImt},
+        nullifier::nullifier,
+    };
+    let members = if shape.max_depth >= 2 { 3 } else { 2 };
+    let ids: Vec<crate::Identity> = (0..members).map(|_| crate::Identity::random(rng)).collect();
+    let weights: Vec<u64> = (0..members).map(|_| 1 + (rng.next_u32() as u64)).collect();
+    let leaf = |i: usize| match shape.census {
+        CensusKind::Plain => ids[i].commitment(),
+        CensusKind::Weighted => weighted_leaf(ids[i].commitment(), Fr::from(weights[i])),
+    };
+    let tree = LeanImt::new((0..members).map(leaf).collect())?;
+    let me = members - 1;
+    let path = tree.proof(me)?;
+    let (census_weight, weight) = match shape.census {
+        CensusKind::Plain => (1, 1),
+        CensusKind::Weighted => (weights[me], 1 + rng.next_u64() % weights[me]),
+    };
+    let rules = BallotRules::score(shape.fields as u8, 1000);
+    let votes: Vec<u32> = (0..shape.fields).map(|_| rng.next_u32() % 1001).collect();
+    let election_id = Fr::rand(rng);
+    let secret = ids[me].secret_scalar();
+    let instance = BallotInstance {
+        election_id,
+        census_root: tree.root()?,
+        nullifier: nullifier(election_id, secret),
+        rules,
+        weight,
+        votes,
+    };
+    let inputs = instance
+        .to_field_elements(&shape)
+        .map_err(|e| Error::Synthesis(e.to_string()))?;
+    let witness = BallotWitness {
+        secret,
+        path,
+        census_weight,
+    };
+    Ok((BallotCircuit::new(shape, instance, witness), inputs))
 }
 
 // ---------------------------------------------------------------------------------

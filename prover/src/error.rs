@@ -51,4 +51,14 @@ pub enum Error {
     /// Malformed input (members list, census file).
     #[error("{0}")]
     Input(String),
+    /// A proof that does not verify under the election's verifying key. No ballot is
+    /// made from it, and there is no second attempt with another prover (which would
+    /// tell whoever supplied the keys or tables something about the witness).
+    #[error("the proof made {with} does not verify under the election's verifying key ({why}); no ballot was written — the proving key or the tables do not belong to the election's verifying key")]
+    ProofCheck {
+        /// Which prover made it (`with the proving tables`, `with the proving key`).
+        with: &'static str,
+        /// The verifier's reason.
+        why: String,
+    },
 }

@@ -14,7 +14,8 @@ use ark_snark::SNARK;
 use rand::{CryptoRng, RngCore};
 use zkvote_circuits::ballot::{circuit::BallotCircuit, BallotShape};
 use zkvote_verifier::keys::{
-    digest_hex, read_key_header, write_header_with_reduction, QapReduction, PK_MAGIC,
+    check_verifying_key, digest_hex, read_key_header, write_header_with_reduction, QapReduction,
+    PK_MAGIC,
 };
 
 use crate::Error;
@@ -57,7 +58,7 @@ pub fn reduction_of(pk: &ProvingKey<Bn254>) -> QapReduction {
 }
 
 /// The bytes of a proving key file; the header records the key's QAP reduction
-/// ([`reduction_of`]; keys of [`setup`] have the version-1 header, unchanged).
+/// ([`reduction_of`]) and this build's circuit version.
 pub fn proving_key_bytes(shape: &BallotShape, pk: &ProvingKey<Bn254>) -> Vec<u8> {
     let mut out = write_header_with_reduction(PK_MAGIC, shape, Compress::No, reduction_of(pk));
     pk.serialize_uncompressed(&mut out)
@@ -66,7 +67,8 @@ pub fn proving_key_bytes(shape: &BallotShape, pk: &ProvingKey<Bn254>) -> Vec<u8>
 }
 
 /// Parses a proving key file. With `trusted_digest` equal to the file's SHA-256 the
-/// points are not re-validated (fast path); otherwise every point is checked.
+/// points are not re-validated (fast path); otherwise every point is checked. Either
+/// way the key must pass [`check_proving_key`].
 /// Returns the shape and the key.
 pub fn parse_proving_key(
     file: &str,
@@ -101,6 +103,7 @@ pub fn parse_proving_key(
             what: format!("{} trailing bytes after the key", body.len()),
         });
     }
+    check_proving_key(file, &pk)?;
     if reduction_of(&pk) != header.reduction {
         return Err(Error::KeyFile {
             file: file.to_string(),
@@ -113,6 +116,40 @@ pub fn parse_proving_key(
         });
     }
     Ok((shape, pk))
+}
+
+/// Checks what can be checked of a proving key without its setup's secrets: its
+/// verifying key passes [`check_verifying_key`], `β₁` and `δ₁` are not the point at
+/// infinity and match `β₂` and `δ₂` (`e(β₁, g₂) = e(g₁, β₂)`, `e(δ₁, g₂) = e(g₁, δ₂)`).
+/// With `δ₁` at infinity (or any `δ₁` not matching `δ₂`), `A = α + Σ aᵢ·Aᵢ + r·δ₁` would
+/// not be randomised by `r` and would leak the witness; the pairing checks make `r·δ₁`
+/// uniform whenever `δ₂` is a valid `δ`. (That the `A`, `B`, `L`, `H` bases belong to the
+/// circuit cannot be checked without the ceremony's transcript: `snarkjs zkey verify`.)
+pub fn check_proving_key(file: &str, pk: &ProvingKey<Bn254>) -> Result<(), Error> {
+    use ark_ec::{pairing::Pairing, AffineRepr};
+    let bad = |what: String| Error::KeyFile {
+        file: file.to_string(),
+        what,
+    };
+    check_verifying_key(&pk.vk).map_err(|e| bad(format!("refused proving key: {e}")))?;
+    let g1 = ark_bn254::G1Affine::generator();
+    let g2 = ark_bn254::G2Affine::generator();
+    for (p1, p2, name) in [
+        (pk.beta_g1, pk.vk.beta_g2, "beta"),
+        (pk.delta_g1, pk.vk.delta_g2, "delta"),
+    ] {
+        if p1.is_zero() {
+            return Err(bad(format!(
+                "refused proving key: {name} (G1) is the point at infinity"
+            )));
+        }
+        if Bn254::pairing(p1, g2) != Bn254::pairing(g1, p2) {
+            return Err(bad(format!(
+                "refused proving key: {name} in G1 does not match {name} in G2"
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// Reads a proving key file (see [`parse_proving_key`]).

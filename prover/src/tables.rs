@@ -16,18 +16,27 @@
 //!
 //! ## The tables file
 //! `<key>.tables`, next to the proving key: the 8-byte magic `ZKVOTETB`, a format
-//! version (u32 LE), the SHA-256 (hex, 64 bytes) of the proving-key file the tables
-//! were made from, then the five tables (a, b_g1, b_g2, h, l), each as window (u32),
-//! number of bases (u64), number of non-zero bases `m` (u64), `m` indices (u32) and
-//! `m·windows` points, each coordinate as its raw Montgomery limbs (u64 LE), so that
-//! loading is a copy; since version 2, a byte `1` and the circuit's constraint matrices
-//! (see [`QapMatrices::write`]) or a byte `0` without them. Version-1 files (no matrices)
-//! still load; their first proof learns the matrices. The file is not validated point by point (that would cost what
-//! building it costs): [`ProvingTables::prove_checked`] verifies every proof made with
-//! tables against the key's verifying key, so a damaged or foreign tables file can make
-//! a proof fail over to the standard prover, never make a wrong ballot. (Zero
-//! knowledge does not depend on the tables either: `A` and `B` are uniformly random
-//! through `r·δ` and `s·δ`, taken from the key, and a valid `C` is determined by them.)
+//! version (u32 LE, [`TABLES_VERSION`] = 3), the SHA-256 (hex, 64 bytes) of the
+//! proving-key file the tables were made from, then the five tables (a, b_g1, b_g2, h,
+//! l), each as window (u32), number of bases (u64), number of non-zero bases `m` (u64),
+//! `m` indices (u32) and `m·windows` points, each coordinate as its raw Montgomery limbs
+//! (u64 LE), so that loading is a copy; a byte `1` and the circuit's constraint matrices
+//! (see [`QapMatrices::write`]) or a byte `0` without them; and last a 32-byte tag,
+//! BLAKE3 keyed by a [`TablesKey`] over everything before it.
+//!
+//! ## Why a tag, and no fallback
+//! The points and matrices are not validated (that would cost what building them
+//! costs). A wrong entry makes a proof fail only when the witness uses it, so a file
+//! from someone else could tell its supplier a bit of the voter's secret through
+//! whether her proof fails (or falls back to another prover, which takes longer). So
+//! zkvote only uses tables the voter built herself: the tag's key is derived from her
+//! identity's private key ([`TablesKey::from_identity`]), and a file whose tag does not
+//! verify is refused before any witness is computed. Version-1 and 2 files (no tag) are
+//! refused. A proof made with tables is still checked against the election's
+//! verifying key before a ballot is written ([`crate::vote`]), and one that fails is an
+//! error, never a retry with another prover. (Zero knowledge does not depend on the
+//! tables: `A` and `B` are uniformly random through `r·δ` and `s·δ`, taken from the key,
+//! and a valid `C` is determined by them.)
 
 use ark_bn254::{g1, g2, Bn254, Fr, G1Projective};
 use ark_ec::CurveGroup;
@@ -67,7 +76,45 @@ fn qap_fits(q: &QapMatrices, pk: &ProvingKey<Bn254>) -> bool {
 /// First bytes of a tables file.
 pub const TABLES_MAGIC: &[u8; 8] = b"ZKVOTETB";
 /// Version of the tables file format.
-pub const TABLES_VERSION: u32 = 2;
+pub const TABLES_VERSION: u32 = 3;
+/// Length of the tag at the end of a tables file.
+pub const TABLES_TAG_LEN: usize = 32;
+/// BLAKE3 key-derivation context of [`TablesKey::from_identity`].
+pub const TABLES_KEY_CONTEXT: &str = "zkvote 2026-12-01 proving tables tag key v1";
+
+/// The key of a tables file's tag: whoever holds it made the file (see the module
+/// documentation).
+#[derive(Clone)]
+pub struct TablesKey([u8; 32]);
+
+impl TablesKey {
+    /// The key of the voter with this identity: BLAKE3's key derivation from her
+    /// private key (one-way: the tag and the key reveal nothing of it).
+    pub fn from_identity(identity: &crate::Identity) -> Self {
+        TablesKey(blake3::derive_key(
+            TABLES_KEY_CONTEXT,
+            identity.private_key(),
+        ))
+    }
+
+    /// A key from raw bytes (tests, benchmarks, and callers with their own secret).
+    pub fn from_bytes(key: [u8; 32]) -> Self {
+        TablesKey(key)
+    }
+
+    /// The tag of `bytes` (all threads: a 48 MiB file takes a few milliseconds).
+    fn tag(&self, bytes: &[u8]) -> blake3::Hash {
+        let mut h = blake3::Hasher::new_keyed(&self.0);
+        h.update_rayon(bytes);
+        h.finalize()
+    }
+}
+
+impl std::fmt::Debug for TablesKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("TablesKey(..)")
+    }
+}
 
 /// Tables for the five bases of a proving key.
 #[derive(Clone, PartialEq, Eq)]
@@ -177,8 +224,9 @@ impl ProvingTables {
 
     /// Like [`Self::prove`], then verifies the proof against `pvk`, the prepared
     /// verifying key of `pk` (about 2 ms; prepare it once for many proofs): `Ok(None)`
-    /// when it does not verify, which only tables that do not belong to `pk` cause; the
-    /// caller then proves without tables.
+    /// when it does not verify, which only tables that do not belong to `pk` cause. The
+    /// caller must not then retry with another prover: whether a proof fails can depend
+    /// on the witness (see the module documentation).
     /// Matrices learned from this proof's circuit are kept only when the proof verifies.
     pub fn prove_checked<Q: KnownReduction, C: ConstraintSynthesizer<Fr>, R: Rng>(
         &self,
@@ -303,8 +351,9 @@ impl ProvingTables {
 }
 
 impl ProvingTables {
-    /// The tables file's bytes, bound to the proving-key file with digest `pk_digest`.
-    pub fn to_bytes(&self, pk_digest: &str) -> Vec<u8> {
+    /// The tables file's bytes, bound to the proving-key file with digest `pk_digest`
+    /// and tagged with `key`.
+    pub fn to_bytes(&self, pk_digest: &str, key: &TablesKey) -> Vec<u8> {
         let mut out = Vec::new();
         out.extend_from_slice(TABLES_MAGIC);
         out.extend_from_slice(&TABLES_VERSION.to_le_bytes());
@@ -324,18 +373,22 @@ impl ProvingTables {
             }
             None => out.push(0),
         }
+        let tag = key.tag(&out);
+        out.extend_from_slice(tag.as_bytes());
         out
     }
 
     /// Parses a tables file: the proving-key digest it was made for, and the tables.
-    /// Checks the structure (sizes, indices), not the points (see the module docs).
-    pub fn parse(file: &str, bytes: &[u8]) -> Result<(String, Self), Error> {
-        Self::parse_shared(file, Arc::new(bytes.to_vec()))
+    /// Checks the tag under `key` first (a file not made with `key` is refused before
+    /// anything else is read), then the structure (sizes, indices), not the points
+    /// (see the module docs).
+    pub fn parse(file: &str, bytes: &[u8], key: &TablesKey) -> Result<(String, Self), Error> {
+        Self::parse_shared(file, Arc::new(bytes.to_vec()), key)
     }
 
     /// Opens a tables file by mapping it into memory (no copy; the pages are read
     /// ahead), then as [`Self::parse`].
-    pub fn open(path: &std::path::Path) -> Result<(String, Self), Error> {
+    pub fn open(path: &std::path::Path, key: &TablesKey) -> Result<(String, Self), Error> {
         let file = path.display().to_string();
         let io = |e: std::io::Error| Error::Io {
             file: file.clone(),
@@ -346,26 +399,59 @@ impl ProvingTables {
         // prove can only change the values read (and so make the proof fail its
         // check in `prove_checked`); zkvote never writes a tables file in place.
         let map = unsafe { memmap2::MmapOptions::new().populate().map(&f) }.map_err(io)?;
-        Self::parse_shared(&file, Arc::new(map))
+        Self::parse_shared(&file, Arc::new(map), key)
     }
 
     /// [`Self::parse`] over shared bytes, which the tables keep referring to.
-    pub fn parse_shared(file: &str, shared: SharedBytes) -> Result<(String, Self), Error> {
-        let bytes: &[u8] = (*shared).as_ref();
+    pub fn parse_shared(
+        file: &str,
+        shared: SharedBytes,
+        key: &TablesKey,
+    ) -> Result<(String, Self), Error> {
+        let all: &[u8] = (*shared).as_ref();
         let bad = |what: String| Error::KeyFile {
             file: file.to_string(),
             what,
         };
-        let mut r = Reader { bytes, pos: 0 };
+        let mut r = Reader { bytes: all, pos: 0 };
         if r.take(8) != Some(TABLES_MAGIC.as_slice()) {
             return Err(bad("not a zkvote tables file (bad magic)".into()));
         }
         let version = r.u32().ok_or_else(|| bad("truncated header".into()))?;
-        if version != TABLES_VERSION && version != 1 {
-            return Err(bad(format!(
-                "tables format version {version}, this zkvote reads 1 and {TABLES_VERSION}"
-            )));
+        match version {
+            TABLES_VERSION => {}
+            1 | 2 => {
+                return Err(bad(format!(
+                    "tables of format version {version} carry no tag, so nothing shows who made \
+                     them; delete the file and build your own with `zkvote tables`"
+                )))
+            }
+            _ => {
+                return Err(bad(format!(
+                    "tables format version {version}, this zkvote reads version {TABLES_VERSION}"
+                )))
+            }
         }
+        let body_len = all
+            .len()
+            .checked_sub(TABLES_TAG_LEN)
+            .filter(|&n| n >= r.pos)
+            .ok_or_else(|| bad("truncated: no tag".into()))?;
+        let tag = blake3::Hash::from_bytes(
+            all[body_len..]
+                .try_into()
+                .map_err(|_| bad("truncated: no tag".into()))?,
+        );
+        // `blake3::Hash` compares in constant time.
+        if key.tag(&all[..body_len]) != tag {
+            return Err(bad(
+                "not made with this identity (or damaged): zkvote uses only proving tables the \
+                 voter built herself; delete the file and build them with `zkvote tables`"
+                    .into(),
+            ));
+        }
+        let bytes = &all[..body_len];
+        let mut r = Reader { bytes, pos: r.pos };
         let digest = r
             .take(64)
             .and_then(|d| std::str::from_utf8(d).ok())
@@ -377,16 +463,14 @@ impl ProvingTables {
         let h = read_table(&mut r, &shared).ok_or_else(|| bad("malformed h table".into()))?;
         let l = read_table(&mut r, &shared).ok_or_else(|| bad("malformed l table".into()))?;
         let qap = OnceLock::new();
-        if version >= 2 {
-            match r.take(1) {
-                Some([0]) => {}
-                Some([1]) => {
-                    let m = QapMatrices::read(&mut r)
-                        .ok_or_else(|| bad("malformed constraint matrices".into()))?;
-                    let _ = qap.set(Arc::new(m));
-                }
-                _ => return Err(bad("truncated or invalid matrices flag".into())),
+        match r.take(1) {
+            Some([0]) => {}
+            Some([1]) => {
+                let m = QapMatrices::read(&mut r)
+                    .ok_or_else(|| bad("malformed constraint matrices".into()))?;
+                let _ = qap.set(Arc::new(m));
             }
+            _ => return Err(bad("truncated or invalid matrices flag".into())),
         }
         if r.pos != bytes.len() {
             return Err(bad(format!("{} trailing bytes", bytes.len() - r.pos)));
@@ -581,6 +665,11 @@ mod tests {
             .is_none());
     }
 
+    /// Re-tags a file's body, as its maker would: structure errors behind a valid tag.
+    fn retag(body: &[u8], key: &TablesKey) -> Vec<u8> {
+        [body, key.tag(body).as_bytes()].concat()
+    }
+
     #[test]
     fn file_round_trip_and_damage() {
         let mut rng = StdRng::seed_from_u64(3);
@@ -592,55 +681,67 @@ mod tests {
         };
         let (pk, vk) = Groth16::<Bn254>::circuit_specific_setup(c.clone(), &mut rng).unwrap();
         let pvk = ark_groth16::prepare_verifying_key(&vk);
+        let key = TablesKey::from_bytes([7; 32]);
         let tables = ProvingTables::new(&pk);
         let digest = "ab".repeat(32);
-        let bytes = tables.to_bytes(&digest);
-        let (d, again) = ProvingTables::parse("t", &bytes).unwrap();
+        let bytes = tables.to_bytes(&digest, &key);
+        let (d, again) = ProvingTables::parse("t", &bytes, &key).unwrap();
         assert_eq!(d, digest);
         assert!(again == tables);
         // Structure errors are reported, never a panic, for every truncation.
-        for cut in [0, 7, 12, 76, 80, bytes.len() / 2, bytes.len() - 1] {
-            let e = ProvingTables::parse("t.tables", &bytes[..cut])
+        for cut in [0, 7, 12, 76, 80, 108, bytes.len() / 2, bytes.len() - 1] {
+            let e = ProvingTables::parse("t.tables", &bytes[..cut], &key)
                 .err()
                 .unwrap();
             assert!(e.to_string().contains("t.tables"), "{e}");
         }
         let mut long = bytes.clone();
         long.push(0);
-        assert!(ProvingTables::parse("t", &long).is_err());
-        let mut v3 = bytes.clone();
-        v3[8] = 3;
-        assert!(ProvingTables::parse("t", &v3)
+        assert!(ProvingTables::parse("t", &long, &key).is_err());
+        let body = &bytes[..bytes.len() - TABLES_TAG_LEN];
+        let mut v4 = body.to_vec();
+        v4[8] = 4;
+        assert!(ProvingTables::parse("t", &retag(&v4, &key), &key)
             .unwrap_err()
             .to_string()
-            .contains("version 3"));
+            .contains("version 4"));
+        // Files of the untagged formats are refused, whatever follows the header.
+        for old in [1u8, 2] {
+            let mut v = body.to_vec();
+            v[8] = old;
+            let e = ProvingTables::parse("t", &v, &key).unwrap_err().to_string();
+            assert!(e.contains("no tag"), "{e}");
+        }
+        // Trailing bytes behind a valid tag.
+        let mut trailing = body.to_vec();
+        trailing.push(0);
+        assert!(ProvingTables::parse("t", &retag(&trailing, &key), &key)
+            .unwrap_err()
+            .to_string()
+            .contains("trailing"));
         // With the matrices: they round-trip, and damaged ones are refused.
         tables.learn_matrices(&pk, c.clone()).unwrap();
-        let with = tables.to_bytes(&digest);
+        let with = tables.to_bytes(&digest, &key);
         assert!(with.len() > bytes.len());
-        let (_, again) = ProvingTables::parse("t", &with).unwrap();
+        let (_, again) = ProvingTables::parse("t", &with, &key).unwrap();
         assert!(again == tables && again.qap.get().is_some());
         for cut in [bytes.len(), bytes.len() + 9, with.len() - 1] {
-            let e = ProvingTables::parse("t.tables", &with[..cut]).unwrap_err();
+            let e = ProvingTables::parse("t.tables", &with[..cut], &key).unwrap_err();
             assert!(e.to_string().contains("t.tables"), "{e}");
         }
-        let mut bad_var = with.clone();
+        let mut bad_var = with[..with.len() - TABLES_TAG_LEN].to_vec();
         let n = bad_var.len();
         bad_var[n - 1] = 0xff; // the last variable index, now out of range
-        assert!(ProvingTables::parse("t", &bad_var)
+        assert!(ProvingTables::parse("t", &retag(&bad_var, &key), &key)
             .unwrap_err()
             .to_string()
             .contains("matrices"));
-        // A version-1 file (no matrices) still reads.
-        let mut v1 = bytes[..bytes.len() - 1].to_vec();
-        v1[8] = 1;
-        let (_, old) = ProvingTables::parse("t", &v1).unwrap();
-        assert!(old.qap.get().is_none());
-        // A damaged point parses, but the checked prover notices the proof is invalid.
-        let mut bad = bytes.clone();
-        let at = bytes.len() - 40;
+        // A damaged point behind a valid tag parses (points are not validated), and
+        // the checked prover notices the proof is invalid.
+        let mut bad = body.to_vec();
+        let at = body.len() - 40;
         bad[at] ^= 1;
-        let (_, damaged) = ProvingTables::parse("t", &bad).unwrap();
+        let (_, damaged) = ProvingTables::parse("t", &retag(&bad, &key), &key).unwrap();
         assert!(damaged
             .prove_checked::<LibsnarkReduction, _, _>(&pk, &pvk, c.clone(), &mut rng)
             .unwrap()
@@ -649,6 +750,53 @@ mod tests {
             .prove_checked::<LibsnarkReduction, _, _>(&pk, &pvk, c, &mut rng)
             .unwrap()
             .is_some());
+    }
+
+    /// A file made by anyone but the voter is refused before any witness is used: a
+    /// hostile supplier's file (a changed base, a changed matrix entry, or a file made
+    /// honestly with another key), and any change to a file she made.
+    #[test]
+    fn tables_not_made_by_the_voter_are_refused() {
+        let mut rng = StdRng::seed_from_u64(8);
+        let c = Chain {
+            x: Fr::from(2u64),
+            y: Fr::from(9u64),
+            n: 20,
+            off: 0,
+        };
+        let (pk, _) = Groth16::<Bn254>::circuit_specific_setup(c.clone(), &mut rng).unwrap();
+        let tables = ProvingTables::new(&pk);
+        tables.learn_matrices(&pk, c).unwrap();
+        let voter = TablesKey::from_bytes([1; 32]);
+        let supplier = TablesKey::from_bytes([2; 32]);
+        let digest = "cd".repeat(32);
+        let hers = tables.to_bytes(&digest, &voter);
+        assert!(ProvingTables::parse("t", &hers, &voter).is_ok());
+        let theirs = tables.to_bytes(&digest, &supplier);
+        let refused = |bytes: &[u8]| {
+            let e = ProvingTables::parse("t.tables", bytes, &voter)
+                .unwrap_err()
+                .to_string();
+            assert!(e.contains("not made with this identity"), "{e}");
+        };
+        refused(&theirs);
+        // Every single-bit change anywhere in her file (a sample of positions).
+        for at in (0..hers.len()).step_by(hers.len() / 97 + 1) {
+            let mut x = hers.clone();
+            x[at] ^= 0x10;
+            if at < 12 {
+                // Magic and version are read first: refused for what they are.
+                assert!(ProvingTables::parse("t", &x, &voter).is_err());
+            } else {
+                refused(&x);
+            }
+        }
+        // The key follows the identity: two identities, two keys.
+        let a = crate::Identity::from_private_key(&[3; 32]);
+        let b = crate::Identity::from_private_key(&[4; 32]);
+        let from_a = tables.to_bytes(&digest, &TablesKey::from_identity(&a));
+        assert!(ProvingTables::parse("t", &from_a, &TablesKey::from_identity(&a)).is_ok());
+        assert!(ProvingTables::parse("t", &from_a, &TablesKey::from_identity(&b)).is_err());
     }
 
     #[test]

@@ -1,10 +1,7 @@
 //! Proving ballots: one, or many in parallel.
 
 use ark_bn254::{Bn254, Fr};
-use ark_groth16::{
-    prepare_verifying_key, r1cs_to_qap::LibsnarkReduction, Groth16, PreparedVerifyingKey,
-    ProvingKey,
-};
+use ark_groth16::{r1cs_to_qap::LibsnarkReduction, Groth16, PreparedVerifyingKey, ProvingKey};
 use ark_relations::gr1cs::SynthesisError;
 use ark_snark::SNARK;
 use rand::{CryptoRng, RngCore, SeedableRng};
@@ -20,7 +17,10 @@ use zkvote_circuits::{
     election::Election,
     nullifier::nullifier,
 };
-use zkvote_verifier::{ballot::Ballot, keys::QapReduction};
+use zkvote_verifier::{
+    ballot::{verify_ballot, Ballot},
+    keys::{digest_hex, verifying_key_bytes, QapReduction},
+};
 
 use crate::{circom::CircomReduction, identity::Identity, tables::ProvingTables, Error};
 
@@ -94,13 +94,15 @@ pub fn build_circuit(req: &VoteRequest<'_>) -> Result<(BallotCircuit, Fr), Error
     Ok((BallotCircuit::new(e.shape, instance, witness), nf))
 }
 
-/// Proves one ballot, using all cores (arkworks' parallel MSMs and FFTs).
+/// Proves one ballot, using all cores (arkworks' parallel MSMs and FFTs), and checks it
+/// under the election's verifying key `vk` before returning it.
 pub fn prove_ballot<R: RngCore + CryptoRng>(
     pk: &ProvingKey<Bn254>,
+    vk: &PreparedVerifyingKey<Bn254>,
     req: &VoteRequest<'_>,
     rng: &mut R,
 ) -> Result<Ballot, Error> {
-    prove_ballot_with(pk, None, req, rng).map(|(b, _)| b)
+    prove_ballot_with(pk, vk, None, req, rng).map(|(b, _)| b)
 }
 
 /// Which prover made a ballot.
@@ -108,28 +110,66 @@ pub fn prove_ballot<R: RngCore + CryptoRng>(
 pub enum ProvedWith {
     /// The precomputed tables.
     Tables,
-    /// arkworks' prover: no tables given, or they did not belong to the key.
+    /// arkworks' prover (no tables given).
     Standard,
 }
 
+impl ProvedWith {
+    fn describe(self) -> &'static str {
+        match self {
+            ProvedWith::Tables => "with the proving tables",
+            ProvedWith::Standard => "with the proving key",
+        }
+    }
+}
+
 /// Proves one ballot, with the key's precomputed MSM tables when given (see
-/// [`crate::tables`]; faster, same proofs). A proof made with tables is verified
-/// before it is returned; tables that do not belong to `pk` make the prover fall back
-/// to [`prove_ballot`]'s path instead of producing an invalid ballot.
+/// [`crate::tables`]; faster, same proofs).
+///
+/// `vk` must be the election's verifying key (its file digest is the one the election
+/// records) and `pk` must embed that same key, else nothing is proved. The ballot is
+/// returned only once it verifies under `vk` exactly as a counter will check it
+/// ([`verify_ballot`]): a proving key or tables that do not belong to the election make
+/// an error ([`Error::ProofCheck`]), never a ballot, and never a second attempt with
+/// another prover (whether that fallback happens would depend on the witness).
 pub fn prove_ballot_with<R: RngCore + CryptoRng>(
     pk: &ProvingKey<Bn254>,
+    vk: &PreparedVerifyingKey<Bn254>,
     tables: Option<&ProvingTables>,
     req: &VoteRequest<'_>,
     rng: &mut R,
 ) -> Result<(Ballot, ProvedWith), Error> {
-    let pvk = tables.map(|_| prepare_verifying_key(&pk.vk));
-    prove_one(pk, tables.zip(pvk.as_ref()), req, rng)
+    check_keys(pk, vk, req.election)?;
+    prove_one(pk, vk, tables, req, rng)
 }
 
-/// [`prove_ballot_with`], with the verifying key that checks table proofs prepared.
+/// The keys are the election's: `vk`'s file digest is the one it records, `pk` embeds
+/// `vk`, and `pk` passes [`crate::keys::check_proving_key`].
+fn check_keys(
+    pk: &ProvingKey<Bn254>,
+    vk: &PreparedVerifyingKey<Bn254>,
+    election: &Election,
+) -> Result<(), Error> {
+    let digest = digest_hex(&verifying_key_bytes(&election.shape, &vk.vk));
+    if digest != election.verifying_key_digest {
+        return Err(Error::Election(format!(
+            "the verifying key given (digest {digest}) is not the election's ({})",
+            election.verifying_key_digest
+        )));
+    }
+    if pk.vk != vk.vk {
+        return Err(Error::Election(
+            "the proving key was made with another verifying key than the election's".into(),
+        ));
+    }
+    crate::keys::check_proving_key("the proving key", pk)
+}
+
+/// [`prove_ballot_with`] once the keys are checked.
 fn prove_one<R: RngCore + CryptoRng>(
     pk: &ProvingKey<Bn254>,
-    tables: Option<(&ProvingTables, &PreparedVerifyingKey<Bn254>)>,
+    vk: &PreparedVerifyingKey<Bn254>,
+    tables: Option<&ProvingTables>,
     req: &VoteRequest<'_>,
     rng: &mut R,
 ) -> Result<(Ballot, ProvedWith), Error> {
@@ -141,34 +181,35 @@ fn prove_one<R: RngCore + CryptoRng>(
     let (circuit, nf) = build_circuit(req)?;
     let reduction = crate::keys::reduction_of(pk);
     let synthesis = |e: SynthesisError| Error::Synthesis(e.to_string());
-    let fast = match tables.filter(|(t, _)| t.fits(pk)) {
-        Some((t, pvk)) => match reduction {
-            QapReduction::Libsnark => {
-                t.prove_checked::<LibsnarkReduction, _, _>(pk, pvk, circuit, rng)
+    let (proof, with) = match tables {
+        Some(t) => {
+            if !t.fits(pk) {
+                return Err(Error::Input(
+                    "the proving tables are for another proving key (their sizes differ)".into(),
+                ));
             }
-            QapReduction::Circom => t.prove_checked::<CircomReduction, _, _>(pk, pvk, circuit, rng),
+            let proof = match reduction {
+                QapReduction::Libsnark => t.prove::<LibsnarkReduction, _, _>(pk, circuit, rng),
+                QapReduction::Circom => t.prove::<CircomReduction, _, _>(pk, circuit, rng),
+            }
+            .map_err(synthesis)?;
+            (proof, ProvedWith::Tables)
         }
-        .map_err(synthesis)?,
-        None => None,
-    };
-    let with = if fast.is_some() {
-        ProvedWith::Tables
-    } else {
-        ProvedWith::Standard
-    };
-    let proof = match fast {
-        Some(proof) => proof,
         None => {
             // A key from a snarkjs ceremony needs snarkjs' QAP reduction (see `crate::circom`).
-            let (circuit, _) = build_circuit(req)?;
-            match reduction {
+            let proof = match reduction {
                 QapReduction::Libsnark => Groth16::<Bn254>::prove(pk, circuit, rng),
                 QapReduction::Circom => Groth16::<Bn254, CircomReduction>::prove(pk, circuit, rng),
             }
-            .map_err(synthesis)?
+            .map_err(synthesis)?;
+            (proof, ProvedWith::Standard)
         }
     };
     let ballot = Ballot::new(req.election.id, nf, req.votes.clone(), req.weight, &proof);
+    verify_ballot(req.election, vk, &ballot).map_err(|e| Error::ProofCheck {
+        with: with.describe(),
+        why: e.to_string(),
+    })?;
     Ok((ballot, with))
 }
 
@@ -189,24 +230,26 @@ fn shape_of(
     Ok(election.shape)
 }
 
-/// Proves many ballots in parallel, one per request; each gets its own RNG seeded from
-/// `rng`, so a seeded `rng` gives reproducible ballots. Results are in request order.
+/// Proves many ballots in parallel, one per request, each checked as in
+/// [`prove_ballot_with`]; each gets its own RNG seeded from `rng`, so a seeded `rng`
+/// gives reproducible ballots. Results are in request order.
 pub fn prove_ballots<R: RngCore + CryptoRng>(
     pk: &ProvingKey<Bn254>,
+    vk: &PreparedVerifyingKey<Bn254>,
     requests: &[VoteRequest<'_>],
     rng: &mut R,
 ) -> Vec<Result<Ballot, Error>> {
-    prove_ballots_with(pk, None, requests, rng)
+    prove_ballots_with(pk, vk, None, requests, rng)
 }
 
 /// [`prove_ballots`] with the key's precomputed tables (see [`prove_ballot_with`]).
 pub fn prove_ballots_with<R: RngCore + CryptoRng>(
     pk: &ProvingKey<Bn254>,
+    vk: &PreparedVerifyingKey<Bn254>,
     tables: Option<&ProvingTables>,
     requests: &[VoteRequest<'_>],
     rng: &mut R,
 ) -> Vec<Result<Ballot, Error>> {
-    let pvk = tables.map(|_| prepare_verifying_key(&pk.vk));
     let seeds: Vec<[u8; 32]> = requests
         .iter()
         .map(|_| {
@@ -215,12 +258,21 @@ pub fn prove_ballots_with<R: RngCore + CryptoRng>(
             s
         })
         .collect();
+    // The keys are checked once per election of the batch.
+    let mut checked: Vec<(Fr, Result<(), Error>)> = Vec::new();
+    for req in requests {
+        if !checked.iter().any(|(id, _)| *id == req.election.id) {
+            checked.push((req.election.id, check_keys(pk, vk, req.election)));
+        }
+    }
     requests
         .par_iter()
         .zip(seeds)
         .map(|(req, seed)| {
-            let tables = tables.zip(pvk.as_ref());
-            prove_one(pk, tables, req, &mut ChaCha20Rng::from_seed(seed)).map(|(b, _)| b)
+            if let Some((_, Err(e))) = checked.iter().find(|(id, _)| *id == req.election.id) {
+                return Err(e.clone());
+            }
+            prove_one(pk, vk, tables, req, &mut ChaCha20Rng::from_seed(seed)).map(|(b, _)| b)
         })
         .collect()
 }

@@ -34,6 +34,7 @@ struct World {
     shape: BallotShape,
     pk: ark_groth16::ProvingKey<Bn254>,
     vk: ark_groth16::VerifyingKey<Bn254>,
+    pvk: ark_groth16::PreparedVerifyingKey<Bn254>,
 }
 
 fn world(kind: CensusKind, seed: u64) -> World {
@@ -54,12 +55,14 @@ fn world(kind: CensusKind, seed: u64) -> World {
     let census = Census::build(kind, members).unwrap();
     let shape = BallotShape::new(4, 3, kind).unwrap();
     let (pk, vk) = setup(shape, &mut rng).unwrap();
+    let pvk = prepare_verifying_key(&vk);
     World {
         ids,
         census,
         shape,
         pk,
         vk,
+        pvk,
     }
 }
 
@@ -106,7 +109,13 @@ fn plain_ballots_prove_verify_and_tally() {
     let pvk = prepare_verifying_key(&w.vk);
     let mut rng = ChaCha20Rng::seed_from_u64(2);
 
-    let b0 = prove_ballot(&w.pk, &request(&w, &e, 0, vec![0, 1, 0], 1), &mut rng).unwrap();
+    let b0 = prove_ballot(
+        &w.pk,
+        &w.pvk,
+        &request(&w, &e, 0, vec![0, 1, 0], 1),
+        &mut rng,
+    )
+    .unwrap();
     verify_ballot(&e, &pvk, &b0).unwrap();
     assert_eq!(b0.nullifier, nullifier(e.id, w.ids[0].secret_scalar()));
 
@@ -143,12 +152,18 @@ fn plain_ballots_prove_verify_and_tally() {
     let reqs: Vec<_> = (1..5)
         .map(|i| request(&w, &e, i, vec![(i % 2) as u32, 0, ((i + 1) % 2) as u32], 1))
         .collect();
-    let mut ballots: Vec<Ballot> = prove_ballots(&w.pk, &reqs, &mut rng)
+    let mut ballots: Vec<Ballot> = prove_ballots(&w.pk, &w.pvk, &reqs, &mut rng)
         .into_iter()
         .map(Result::unwrap)
         .collect();
     ballots.insert(0, b0.clone());
-    let again = prove_ballot(&w.pk, &request(&w, &e, 0, vec![0, 0, 1], 1), &mut rng).unwrap();
+    let again = prove_ballot(
+        &w.pk,
+        &w.pvk,
+        &request(&w, &e, 0, vec![0, 0, 1], 1),
+        &mut rng,
+    )
+    .unwrap();
     let proof = zkvote_verifier::decode_proof(&hex::decode(&b0.proof).unwrap()).unwrap();
     let rerand = Groth16::<Bn254>::rerandomize_proof(&w.vk, &proof, &mut rng);
     let mut copy = b0.clone();
@@ -202,13 +217,31 @@ fn weighted_quadratic_ballots() {
     let pvk = prepare_verifying_key(&w.vk);
     let mut rng = ChaCha20Rng::seed_from_u64(4);
     // Member 2 has weight 12: 2² + 2² + 2² = 12 ≤ w = 12.
-    let b = prove_ballot(&w.pk, &request(&w, &e, 2, vec![2, 2, 2], 12), &mut rng).unwrap();
+    let b = prove_ballot(
+        &w.pk,
+        &w.pvk,
+        &request(&w, &e, 2, vec![2, 2, 2], 12),
+        &mut rng,
+    )
+    .unwrap();
     verify_ballot(&e, &pvk, &b).unwrap();
     // Spending less than the census weight hides it: w = 11 < 12 is fine for Σ = 9.
-    let b = prove_ballot(&w.pk, &request(&w, &e, 2, vec![1, 2, 2], 11), &mut rng).unwrap();
+    let b = prove_ballot(
+        &w.pk,
+        &w.pvk,
+        &request(&w, &e, 2, vec![1, 2, 2], 11),
+        &mut rng,
+    )
+    .unwrap();
     verify_ballot(&e, &pvk, &b).unwrap();
     // Claiming more weight than the census gives is refused before proving …
-    assert!(prove_ballot(&w.pk, &request(&w, &e, 2, vec![2, 2, 2], 13), &mut rng).is_err());
+    assert!(prove_ballot(
+        &w.pk,
+        &w.pvk,
+        &request(&w, &e, 2, vec![2, 2, 2], 13),
+        &mut rng
+    )
+    .is_err());
     // … and unprovable if forced into the circuit.
     let req = request(&w, &e, 2, vec![2, 2, 2], 12);
     let (mut circuit, _) = build_circuit(&req).unwrap();
@@ -272,6 +305,7 @@ fn verifying_key_digest_and_saved_ballot_are_pinned() {
         let e = election(&w, "pinned", BallotRules::ranked(3));
         let b = prove_ballot(
             &w.pk,
+            &w.pvk,
             &request(&w, &e, 3, vec![2, 3, 1], 1),
             &mut ChaCha20Rng::seed_from_u64(7),
         )
@@ -307,9 +341,27 @@ fn bad_ballots_are_rejected_with_reasons_and_never_abort_a_tally() {
     let other = election(&w, "other", BallotRules::approval(3, 2));
     let pvk = prepare_verifying_key(&w.vk);
     let mut rng = ChaCha20Rng::seed_from_u64(12);
-    let good = prove_ballot(&w.pk, &request(&w, &e, 0, vec![1, 0, 1], 1), &mut rng).unwrap();
-    let good2 = prove_ballot(&w.pk, &request(&w, &e, 1, vec![0, 1, 0], 1), &mut rng).unwrap();
-    let foreign = prove_ballot(&w.pk, &request(&w, &other, 2, vec![0, 1, 0], 1), &mut rng).unwrap();
+    let good = prove_ballot(
+        &w.pk,
+        &w.pvk,
+        &request(&w, &e, 0, vec![1, 0, 1], 1),
+        &mut rng,
+    )
+    .unwrap();
+    let good2 = prove_ballot(
+        &w.pk,
+        &w.pvk,
+        &request(&w, &e, 1, vec![0, 1, 0], 1),
+        &mut rng,
+    )
+    .unwrap();
+    let foreign = prove_ballot(
+        &w.pk,
+        &w.pvk,
+        &request(&w, &other, 2, vec![0, 1, 0], 1),
+        &mut rng,
+    )
+    .unwrap();
     let proof_bytes = hex::decode(&good.proof).unwrap();
 
     let mut off_curve = proof_bytes.clone();
@@ -425,22 +477,23 @@ fn bad_ballots_are_rejected_with_reasons_and_never_abort_a_tally() {
 }
 
 /// Ballots proved with precomputed tables are the ballots the standard prover makes
-/// (same seed, same bytes), they verify, and tables of another key fall back to the
-/// standard prover instead of producing an invalid ballot.
+/// (same seed, same bytes) and they verify; tables of another key give an error, never
+/// a ballot, and never a second try with the standard prover (whether it happened
+/// would depend on the witness).
 #[test]
-fn tables_make_the_same_ballots() {
+fn tables_make_the_same_ballots_and_foreign_tables_an_error() {
     use zkvote_prover::{
         tables::ProvingTables,
         vote::{prove_ballot_with, prove_ballots_with, ProvedWith},
     };
     let w = world(CensusKind::Weighted, 5);
     let e = election(&w, "T", BallotRules::quadratic(3, 30));
-    let pvk = prepare_verifying_key(&w.vk);
     let tables = ProvingTables::new(&w.pk);
     let req = request(&w, &e, 1, vec![3, 1, 1], 11);
-    let plain = prove_ballot(&w.pk, &req, &mut ChaCha20Rng::seed_from_u64(4)).unwrap();
+    let plain = prove_ballot(&w.pk, &w.pvk, &req, &mut ChaCha20Rng::seed_from_u64(4)).unwrap();
     let (fast, with) = prove_ballot_with(
         &w.pk,
+        &w.pvk,
         Some(&tables),
         &req,
         &mut ChaCha20Rng::seed_from_u64(4),
@@ -448,21 +501,77 @@ fn tables_make_the_same_ballots() {
     .unwrap();
     assert_eq!(with, ProvedWith::Tables);
     assert_eq!(fast, plain);
-    verify_ballot(&e, &pvk, &fast).unwrap();
+    verify_ballot(&e, &w.pvk, &fast).unwrap();
 
     let reqs: Vec<_> = (0..4)
         .map(|i| request(&w, &e, i, vec![1, 1, 1], 10))
         .collect();
     let mut rng = ChaCha20Rng::seed_from_u64(6);
-    for b in prove_ballots_with(&w.pk, Some(&tables), &reqs, &mut rng) {
-        verify_ballot(&e, &pvk, &b.unwrap()).unwrap();
+    for b in prove_ballots_with(&w.pk, &w.pvk, Some(&tables), &reqs, &mut rng) {
+        verify_ballot(&e, &w.pvk, &b.unwrap()).unwrap();
     }
 
     // Tables of another key with the same sizes (another setup of the same shape).
     let other = world(CensusKind::Weighted, 6);
     let foreign = ProvingTables::new(&other.pk);
     assert!(foreign.fits(&w.pk));
-    let (b, with) = prove_ballot_with(&w.pk, Some(&foreign), &req, &mut rng).unwrap();
-    assert_eq!(with, ProvedWith::Standard);
-    verify_ballot(&e, &pvk, &b).unwrap();
+    let err = prove_ballot_with(&w.pk, &w.pvk, Some(&foreign), &req, &mut rng).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            zkvote_prover::Error::ProofCheck {
+                with: "with the proving tables",
+                ..
+            }
+        ),
+        "{err}"
+    );
+}
+
+/// `vote` never returns a ballot it has not verified under the election's verifying
+/// key: a proving key of another setup, the wrong verifying key, a proving key with
+/// δ₁ at infinity (its `A` would not depend on the randomness) or with a changed base
+/// are each refused, with the standard prover and with tables.
+#[test]
+fn ballots_are_checked_against_the_election_key_before_they_exist() {
+    use ark_ec::{AffineRepr, CurveGroup};
+    use zkvote_prover::{tables::ProvingTables, vote::prove_ballot_with, Error as ProverError};
+    let w = world(CensusKind::Plain, 21);
+    let e = election(&w, "E", BallotRules::single(3));
+    let req = request(&w, &e, 0, vec![0, 1, 0], 1);
+    let mut rng = ChaCha20Rng::seed_from_u64(22);
+    prove_ballot(&w.pk, &w.pvk, &req, &mut rng).unwrap();
+
+    // Another setup's proving key: its embedded verifying key is not the election's.
+    let other = world(CensusKind::Plain, 23);
+    let err = prove_ballot(&other.pk, &w.pvk, &req, &mut rng).unwrap_err();
+    assert!(err.to_string().contains("another verifying key"), "{err}");
+    // The right proving key with another verifying key than the election's.
+    let err = prove_ballot(&w.pk, &other.pvk, &req, &mut rng).unwrap_err();
+    assert!(err.to_string().contains("not the election's"), "{err}");
+
+    // δ₁ at infinity, everything else the election's.
+    let mut no_delta = w.pk.clone();
+    no_delta.delta_g1 = ark_bn254::G1Affine::zero();
+    let err = prove_ballot(&no_delta, &w.pvk, &req, &mut rng).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("delta (G1) is the point at infinity"),
+        "{err}"
+    );
+    // δ₁ another point (A would be randomised by something that does not cancel).
+    let mut bad_delta = w.pk.clone();
+    bad_delta.delta_g1 = (bad_delta.delta_g1 + bad_delta.delta_g1).into_affine();
+    let err = prove_ballot(&bad_delta, &w.pvk, &req, &mut rng).unwrap_err();
+    assert!(err.to_string().contains("does not match"), "{err}");
+
+    // One A base changed: the proof fails its check under the election's key, with and
+    // without tables, and no ballot comes out.
+    let mut bad_base = w.pk.clone();
+    bad_base.a_query[7] = (bad_base.a_query[7] + bad_base.a_query[8]).into_affine();
+    for tables in [None, Some(ProvingTables::new(&bad_base))] {
+        let err =
+            prove_ballot_with(&bad_base, &w.pvk, tables.as_ref(), &req, &mut rng).unwrap_err();
+        assert!(matches!(err, ProverError::ProofCheck { .. }), "{err}");
+    }
 }

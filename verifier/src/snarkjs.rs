@@ -176,7 +176,8 @@ fn parse_g2(v: &[Vec<String>], what: &str) -> Result<G2Affine, Error> {
     Ok(p)
 }
 
-/// Reads a snarkjs verifying key, with curve and subgroup checks.
+/// Reads a snarkjs verifying key, with curve and subgroup checks, refusing keys that
+/// let anyone forge ([`crate::keys::check_verifying_key`]).
 pub fn import_verifying_key(k: &SnarkjsVerifyingKey) -> Result<VerifyingKey<Bn254>, Error> {
     if k.protocol != "groth16" || k.curve != "bn128" {
         return Err(bad(format!(
@@ -191,7 +192,7 @@ pub fn import_verifying_key(k: &SnarkjsVerifyingKey) -> Result<VerifyingKey<Bn25
             k.ic.len()
         )));
     }
-    Ok(VerifyingKey {
+    let vk = VerifyingKey {
         alpha_g1: parse_g1(&k.vk_alpha_1, "vk_alpha_1")?,
         beta_g2: parse_g2(&k.vk_beta_2, "vk_beta_2")?,
         gamma_g2: parse_g2(&k.vk_gamma_2, "vk_gamma_2")?,
@@ -202,7 +203,10 @@ pub fn import_verifying_key(k: &SnarkjsVerifyingKey) -> Result<VerifyingKey<Bn25
             .enumerate()
             .map(|(i, p)| parse_g1(p, &format!("IC[{i}]")))
             .collect::<Result<_, _>>()?,
-    })
+    };
+    crate::keys::check_verifying_key(&vk)
+        .map_err(|e| bad(format!("refused verifying key: {e}")))?;
+    Ok(vk)
 }
 
 /// Reads a snarkjs proof, with curve and subgroup checks.

@@ -63,9 +63,12 @@ fn g2_words(p: &G2Affine, what: &str) -> Result<[String; 4], Error> {
     Ok([dec(&x.c1), dec(&x.c0), dec(&y.c1), dec(&y.c0)])
 }
 
-/// The verifier contract for a verifying key. `label` goes into its documentation
+/// The verifier contract for a verifying key, refused for a key that lets anyone forge
+/// ([`crate::keys::check_verifying_key`], as every off-chain reader does). `label` goes into its documentation
 /// (the shape and key digest, say).
 pub fn verifier_contract(vk: &VerifyingKey<Bn254>, label: &str) -> Result<String, Error> {
+    crate::keys::check_verifying_key(vk)
+        .map_err(|e| Error::Solidity(format!("refused verifying key: {e}")))?;
     let n = vk.gamma_abc_g1.len().checked_sub(1).filter(|&n| n > 0);
     let n = n.ok_or_else(|| Error::Solidity("the key has no public inputs".into()))?;
     let (ax, ay) = g1_xy(&vk.alpha_g1, "alpha")?;
@@ -431,6 +434,23 @@ mod tests {
         assert!(sol.contains(&format!("BETA_X1 = {};", dec(&bx.c1))));
         assert!(sol.contains(&format!("BETA_X0 = {};", dec(&bx.c0))));
         assert!(!sol.contains("GPL"));
+    }
+
+    /// The on-chain path agrees with the off-chain one: a key that lets anyone forge
+    /// gets no contract.
+    #[test]
+    fn forgeable_keys_get_no_contract() {
+        let g2 = ark_bn254::G2Affine::generator();
+        let mut vk = toy_vk(3);
+        vk.delta_g2 = vk.gamma_g2;
+        let e = verifier_contract(&vk, "x").unwrap_err().to_string();
+        assert!(e.contains("gamma equals delta"), "{e}");
+        let mut vk = toy_vk(3);
+        vk.delta_g2 = g2;
+        assert!(verifier_contract(&vk, "x").is_err());
+        let mut vk = toy_vk(3);
+        vk.gamma_abc_g1[2] = G1Affine::zero();
+        assert!(verifier_contract(&vk, "x").is_err());
     }
 
     #[test]

@@ -13,10 +13,15 @@
 //! - if `u`: `(vᵢ − vⱼ)·invᵢⱼ = u·aⱼ` for `i < j`;
 //! - `S = S₁ + q·(S₂ − S₁)` with `S₁ = Σ vᵢ`, `S₂ = Σ vᵢ²`; `B = Tmax + c·(w − Tmax)`;
 //!   `S − Tmin ∈ [0, 2⁶⁴)` and `B − S ∈ [0, 2⁶⁴)`;
-//! - plain census: `w = 1`; weighted: `W − w ∈ [0, 2⁶⁴)`.
+//! - plain census: `w = 1`; weighted: `w ∈ [0, 2⁶⁴)` and `W − w ∈ [0, 2⁶⁴)`.
 //!
-//! `w` and the votes are public and read by the verifier as `u64`/`u32`, so the
-//! range arguments above are sound: `S < F·2⁶⁴` never wraps.
+//! Every range a consumer of the public inputs relies on is enforced here, not left to
+//! how a verifier happens to read them: each `vᵢ ∈ [0, 2³²)` (from the bounds above) and
+//! `w ∈ [0, 2⁶⁴)` (`w = 1`, or its own 64-bit decomposition), so `S < F·2⁶⁴` never
+//! wraps, the vote packing is injective, and a contract that adds `vᵢ·w` to a 256-bit
+//! total cannot be handed a field element posing as a weight. (Circuit version 1 only
+//! had `W − w ∈ [0, 2⁶⁴)`, which `w = r − k` satisfies: see
+//! [`CIRCUIT_VERSION`](super::CIRCUIT_VERSION).)
 
 use ark_bn254::Fr;
 use ark_ff::{AdditiveGroup, BigInteger, Field, PrimeField, Zero};
@@ -181,6 +186,7 @@ pub fn enforce_rules(
     match shape.census {
         CensusKind::Plain => inputs.weight.enforce_equal(&FpVar::one())?,
         CensusKind::Weighted => {
+            enforce_bits(cs, inputs.weight, COST_BITS)?;
             enforce_bits(cs, &(inputs.census_weight - inputs.weight), COST_BITS)?;
         }
     }
@@ -248,7 +254,7 @@ pub(crate) mod tests {
     /// Constraints of the rules gadget for the default shape (8 fields), plain and weighted.
     pub const RULES_CONSTRAINTS_F8_PLAIN: usize = 950;
     /// See [`RULES_CONSTRAINTS_F8_PLAIN`].
-    pub const RULES_CONSTRAINTS_F8_WEIGHTED: usize = 1014;
+    pub const RULES_CONSTRAINTS_F8_WEIGHTED: usize = 1079;
 
     #[test]
     fn pinned_constraint_counts() {
@@ -308,6 +314,49 @@ pub(crate) mod tests {
         assert!(run(&s4, &BallotRules::ranked(4), &[2, 1, 3, 4], 1, 1));
         assert!(!run(&s4, &BallotRules::score(4, 5), &[6, 0, 0, 0], 1, 1));
         assert!(!run(&s4, &BallotRules::single(4), &[1, 0, 0, 0], 2, 1));
+    }
+
+    /// The hole of circuit version 1: in a weighted census whose rules do not spend the
+    /// weight as a budget, `w = r − k` satisfied `W − w ∈ [0, 2⁶⁴)` (as `W + k`), so a
+    /// member of weight 5 could claim a weight near the field's size. Every such `w`
+    /// must leave the rules unsatisfied, for every preset that does not spend `w`.
+    #[test]
+    fn weight_beyond_64_bits_is_refused_in_a_weighted_census() {
+        let shape = BallotShape::new(20, 8, CensusKind::Weighted).unwrap();
+        let mut single = vec![0u32; 8];
+        single[2] = 1;
+        let presets: [(BallotRules, Vec<u32>); 4] = [
+            (BallotRules::single(8), single.clone()),
+            (BallotRules::approval(8, 3), single.clone()),
+            (BallotRules::ranked(3), vec![1, 2, 3, 0, 0, 0, 0, 0]),
+            (BallotRules::score(8, 4), vec![4, 0, 1, 0, 0, 0, 0, 0]),
+        ];
+        for (rules, votes) in &presets {
+            assert!(!rules.cost_from_weight);
+            let packed = pack_votes(votes);
+            // The honest ballot is accepted, so the refusals below are the weight's.
+            let (ok, _) = run_raw(
+                &shape,
+                rules.pack().unwrap(),
+                &packed,
+                Fr::from(5u64),
+                Fr::from(5u64),
+            );
+            assert!(ok, "{rules:?}");
+            for k in [1u64, 2, 5, 1 << 20] {
+                let w = -Fr::from(k); // r − k
+                let (ok, _) = run_raw(&shape, rules.pack().unwrap(), &packed, w, Fr::from(5u64));
+                assert!(!ok, "w = r - {k} accepted for {rules:?}");
+            }
+            let (ok, _) = run_raw(
+                &shape,
+                rules.pack().unwrap(),
+                &packed,
+                Fr::from(u64::MAX) + Fr::ONE, // 2⁶⁴, with W = 2⁶⁴ + 5 so that W − w fits
+                Fr::from(u64::MAX) + Fr::from(6u64),
+            );
+            assert!(!ok, "w = 2^64 accepted for {rules:?}");
+        }
     }
 
     /// Every preset over an exhaustive grid of small ballots: both outcomes occur

@@ -129,7 +129,8 @@ pub fn run(a: DemoArgs) -> CmdResult {
         options.join(" / ")
     );
 
-    // 5. Voting, in parallel.
+    // 5. Voting, in parallel; every ballot is checked under the election's key.
+    let pvk = ark_groth16::prepare_verifying_key(&vk);
     let pb = progress(a.voters as u64, "5. proving ballots");
     let vote_seeds: Vec<[u8; 32]> = (0..a.voters)
         .map(|_| {
@@ -154,7 +155,7 @@ pub fn run(a: DemoArgs) -> CmdResult {
                     votes,
                     weight: 1,
                 };
-                let b = prove_ballot(&pk, &req, &mut ChaCha20Rng::from_seed(vote_seeds[i]));
+                let b = prove_ballot(&pk, &pvk, &req, &mut ChaCha20Rng::from_seed(vote_seeds[i]));
                 pb.inc(1);
                 b
             })
@@ -187,6 +188,7 @@ pub fn run(a: DemoArgs) -> CmdResult {
         .map_err(|e| input_error(e.to_string()))?;
     let second = prove_ballot(
         &pk,
+        &pvk,
         &VoteRequest {
             election: &election,
             identity: &identities[0],
@@ -216,7 +218,6 @@ pub fn run(a: DemoArgs) -> CmdResult {
     );
 
     // 7. Tally.
-    let pvk = ark_groth16::prepare_verifying_key(&vk);
     let pb = spinner("batch-verifying and counting");
     let (result, t) = timed(|| tally(&election, &pvk, inputs));
     pb.finish_and_clear();

@@ -10,14 +10,14 @@ use zkvote_circuits::{
     election::Election,
 };
 use zkvote_prover::{
-    circom::{ballot_r1cs, import_zkey},
+    circom::import_ballot_zkey,
     keys::{constraint_count, proving_key_bytes, read_proving_key, setup as run_setup},
 };
 use zkvote_verifier::keys::{digest_hex, read_verifying_key, verifying_key_bytes};
 
 use super::{fmt_duration, input_error, spinner, timed, CliError, CmdResult};
-use crate::args::SetupArgs;
-use zkvote_prover::tables::ProvingTables;
+use crate::args::{SetupArgs, TablesArgs};
+use zkvote_prover::tables::{ProvingTables, TablesKey};
 
 /// The file names of a shape's keys in a directory.
 pub fn key_paths(dir: &Path, shape: &BallotShape) -> (PathBuf, PathBuf) {
@@ -36,22 +36,79 @@ pub fn tables_path(dir: &Path, shape: &BallotShape) -> PathBuf {
     key_paths(dir, shape).0.with_extension("tables")
 }
 
-/// Loads the proving tables next to the election's proving key, if there are any.
-/// Tables made for another proving key, or a malformed file, are an input error.
-pub fn load_tables(dir: &Path, election: &Election) -> Result<Option<ProvingTables>, CliError> {
+/// Loads the voter's proving tables next to the election's proving key, if there are
+/// any. A file not tagged for `identity` (made by anyone else, or damaged), tables
+/// made for another proving key, or a malformed file are an input error: nothing is
+/// proved with them, and the vote does not silently go on without them.
+pub fn load_tables(
+    dir: &Path,
+    election: &Election,
+    identity: &zkvote_prover::Identity,
+) -> Result<Option<ProvingTables>, CliError> {
     let path = tables_path(dir, &election.shape);
     if !path.exists() {
         return Ok(None);
     }
     let file = path.display().to_string();
-    let (digest, tables) = ProvingTables::open(&path).map_err(|e| input_error(e.to_string()))?;
+    let key = TablesKey::from_identity(identity);
+    let (digest, tables) = ProvingTables::open(&path, &key)
+        .map_err(|e| input_error(format!("{e} (or vote with --no-tables)")))?;
     if digest != election.proving_key_digest {
         return Err(input_error(format!(
-            "{file}: made for the proving key {digest}, the election's is {}; delete it or rebuild it with `zkvote setup --tables`",
+            "{file}: made for the proving key {digest}, the election's is {}; delete it or rebuild it with `zkvote tables`",
             election.proving_key_digest
         )));
     }
     Ok(Some(tables))
+}
+
+/// `zkvote tables`: the voter's proving tables for an election's proving key.
+pub fn tables(a: TablesArgs) -> CmdResult {
+    let identity = super::identity::load(&a.identity)?;
+    let election = super::vote::load_election(&a.election)?;
+    let shape = election.shape;
+    let pk = load_pk(&a.keys, &election)?;
+    let pb = spinner("precomputing the proving tables");
+    let (tables, took) = timed(|| {
+        let tables = ProvingTables::new(&pk);
+        // The constraint matrices go into the file too, so that a proof does not
+        // rebuild them.
+        let learned = tables.learn_matrices(&pk, BallotCircuit::for_setup(shape));
+        (tables, learned)
+    });
+    pb.finish_and_clear();
+    let (tables, learned) = tables;
+    learned.map_err(|e| {
+        input_error(format!(
+            "the circuit's constraint matrices do not fit the election's proving key ({e})"
+        ))
+    })?;
+    let bytes = tables.to_bytes(
+        &election.proving_key_digest,
+        &TablesKey::from_identity(&identity),
+    );
+    let path = tables_path(&a.keys, &shape);
+    write_file(&path, &bytes)?;
+    println!(
+        "proving tables: {} ({} MiB, built in {}), for {} only",
+        path.display(),
+        bytes.len() >> 20,
+        fmt_duration(took),
+        a.identity.display()
+    );
+    Ok(0)
+}
+
+/// Writes a file by a temporary file renamed into place, so that a process reading (or
+/// mapping) the old file keeps seeing whole old bytes.
+fn write_file(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
+    let tmp = path.with_extension(format!("tmp{}", std::process::id()));
+    std::fs::write(&tmp, bytes)
+        .and_then(|()| std::fs::rename(&tmp, path))
+        .map_err(|e| {
+            let _ = std::fs::remove_file(&tmp);
+            input_error(format!("{}: cannot write: {e}", path.display()))
+        })
 }
 
 /// The `zkvote setup` command line that makes a shape's keys.
@@ -137,6 +194,18 @@ pub fn key_digests(dir: &Path, shape: &BallotShape) -> Result<(String, String), 
 /// `zkvote setup`.
 pub fn setup(args: SetupArgs) -> CmdResult {
     let shape = super::circuit::shape_from_args(args.depth, args.fields, args.weighted)?;
+    let (pk_path, vk_path) = key_paths(&args.out, &shape);
+    for path in [&pk_path, &vk_path] {
+        if path.exists() {
+            return Err(input_error(format!(
+                "{}: keys for {shape} are already there, and elections made with them record \
+                 their digests: new keys would make those elections unusable. To keep them, \
+                 change nothing (for faster proofs run `zkvote tables`, which uses the existing \
+                 proving key); to make new keys, move the old ones away or choose another --out",
+                path.display()
+            )));
+        }
+    }
     let constraints = constraint_count(shape).map_err(|e| input_error(e.to_string()))?;
     println!("circuit: {shape}, {constraints} constraints");
     let ceremony = args.from_zkey.is_some();
@@ -152,8 +221,8 @@ pub fn setup(args: SetupArgs) -> CmdResult {
                 .map_err(|e| input_error(format!("{}: cannot read: {e}", zkey.display())))?;
             let pb = spinner("importing the ceremony's key");
             let (pk, took) = timed(|| {
-                ballot_r1cs(shape).and_then(|r1cs| {
-                    import_zkey(&zkey.display().to_string(), &bytes, &r1cs).map_err(|e| match e {
+                import_ballot_zkey(&zkey.display().to_string(), &bytes, shape, &mut OsRng).map_err(
+                    |e| match e {
                         zkvote_prover::Error::KeyFile { file, what } => {
                             zkvote_prover::Error::KeyFile {
                                 file,
@@ -161,8 +230,8 @@ pub fn setup(args: SetupArgs) -> CmdResult {
                             }
                         }
                         e => e,
-                    })
-                })
+                    },
+                )
             });
             pb.finish_and_clear();
             (
@@ -177,37 +246,11 @@ pub fn setup(args: SetupArgs) -> CmdResult {
     let (pk, vk) = keys.map_err(|e| input_error(e.to_string()))?;
     std::fs::create_dir_all(&args.out)
         .map_err(|e| input_error(format!("{}: cannot create: {e}", args.out.display())))?;
-    let (pk_path, vk_path) = key_paths(&args.out, &shape);
     let pk_bytes = proving_key_bytes(&shape, &pk);
     let vk_bytes = verifying_key_bytes(&shape, &vk);
     for (path, bytes) in [(&pk_path, &pk_bytes), (&vk_path, &vk_bytes)] {
         std::fs::write(path, bytes)
             .map_err(|e| input_error(format!("{}: cannot write: {e}", path.display())))?;
-    }
-    if args.tables {
-        let pb = spinner("precomputing the proving tables");
-        let (tables, took) = timed(|| {
-            let tables = ProvingTables::new(&pk);
-            // The constraint matrices go into the file too, so that a proof does not
-            // rebuild them; a circuit that does not fit the key leaves them out.
-            let learned = tables.learn_matrices(&pk, BallotCircuit::for_setup(shape));
-            (tables, learned)
-        });
-        let (tables, learned) = tables;
-        if let Err(e) = learned {
-            eprintln!("warning: the tables file has no constraint matrices ({e})");
-        }
-        let bytes = tables.to_bytes(&digest_hex(&pk_bytes));
-        pb.finish_and_clear();
-        let path = tables_path(&args.out, &shape);
-        std::fs::write(&path, &bytes)
-            .map_err(|e| input_error(format!("{}: cannot write: {e}", path.display())))?;
-        println!(
-            "proving tables: {} ({} MiB, built in {})",
-            path.display(),
-            bytes.len() >> 20,
-            fmt_duration(took)
-        );
     }
     if ceremony {
         println!("zkey imported in {}", fmt_duration(took));

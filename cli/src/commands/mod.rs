@@ -54,6 +54,7 @@ pub fn run(command: Command) -> CmdResult {
         Command::Census(c) => census::run(c),
         Command::Election(c) => election::run(c),
         Command::Setup(a) => keys::setup(a),
+        Command::Tables(a) => keys::tables(a),
         Command::Circuit(c) => circuit::run(c),
         Command::Vote(a) => vote::run(a),
         Command::Verify(a) => tally::verify(a),

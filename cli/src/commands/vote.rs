@@ -121,26 +121,23 @@ pub fn run(a: VoteArgs) -> CmdResult {
     )?;
     let election = &inputs.election;
     let (keys, load_time) = timed(|| {
+        let vk = super::keys::load_vk(&a.keys, election)?;
         let pk = super::keys::load_pk(&a.keys, election)?;
         let tables = if a.no_tables {
             None
         } else {
-            super::keys::load_tables(&a.keys, election)?
+            super::keys::load_tables(&a.keys, election, &inputs.identity)?
         };
-        Ok::<_, CliError>((pk, tables))
+        Ok::<_, CliError>((vk, pk, tables))
     });
-    let (pk, tables) = keys?;
+    let (vk, pk, tables) = keys?;
     let req = inputs.request();
     let pb = spinner("proving the ballot");
-    let (ballot, prove_time) = timed(|| prove_ballot_with(&pk, tables.as_ref(), &req, &mut OsRng));
+    // The ballot is checked under the election's verifying key before it is returned.
+    let (ballot, prove_time) =
+        timed(|| prove_ballot_with(&pk, &vk, tables.as_ref(), &req, &mut OsRng));
     pb.finish_and_clear();
     let (ballot, with) = ballot.map_err(|e| input_error(e.to_string()))?;
-    if tables.is_some() && with == ProvedWith::Standard {
-        eprintln!(
-            "warning: {}: a proof made with these tables did not verify (damaged?); proved without them — rebuild them with `zkvote setup --tables`",
-            super::keys::tables_path(&a.keys, &election.shape).display()
-        );
-    }
     write_json(&a.out, &ballot)?;
     println!(
         "ballot written to {} (key{} loaded in {}, proved in {}{})",
