@@ -120,34 +120,31 @@ pub fn parse_proving_key(
 
 /// Checks what can be checked of a proving key without its setup's secrets: its
 /// verifying key passes [`check_verifying_key`], `β₁` and `δ₁` are not the point at
-/// infinity and match `β₂` and `δ₂` (`e(β₁, g₂) = e(g₁, β₂)`, `e(δ₁, g₂) = e(g₁, δ₂)`).
-/// With `δ₁` at infinity (or any `δ₁` not matching `δ₂`), `A = α + Σ aᵢ·Aᵢ + r·δ₁` would
-/// not be randomised by `r` and would leak the witness; the pairing checks make `r·δ₁`
-/// uniform whenever `δ₂` is a valid `δ`. (That the `A`, `B`, `L`, `H` bases belong to the
-/// circuit cannot be checked without the ceremony's transcript: `snarkjs zkey verify`.)
+/// infinity, and `e(β₁, δ₂) = e(δ₁, β₂)` (both are `e(g, h)^{βδ}` for the setup's
+/// generators `g`, `h`, which arkworks draws at random). So `δ₁ = t·β₁` where
+/// `δ₂ = t·β₂`, and `δ₁` is not at infinity whenever `δ₂` is a valid `δ`: the `r·δ₁` in
+/// `A = α + Σ aᵢ·Aᵢ + r·δ₁` makes `A` uniform. (With `δ₁` at infinity `A` would not
+/// depend on the randomness and would leak the witness.) That the `A`, `B`, `L`, `H`
+/// bases belong to the circuit cannot be checked without the ceremony's transcript
+/// (`snarkjs zkey verify`).
 pub fn check_proving_key(file: &str, pk: &ProvingKey<Bn254>) -> Result<(), Error> {
     use ark_ec::{pairing::Pairing, AffineRepr};
+    use ark_ff::Zero;
     let bad = |what: String| Error::KeyFile {
         file: file.to_string(),
-        what,
+        what: format!("refused proving key: {what}"),
     };
-    check_verifying_key(&pk.vk).map_err(|e| bad(format!("refused proving key: {e}")))?;
-    let g1 = ark_bn254::G1Affine::generator();
-    let g2 = ark_bn254::G2Affine::generator();
-    for (p1, p2, name) in [
-        (pk.beta_g1, pk.vk.beta_g2, "beta"),
-        (pk.delta_g1, pk.vk.delta_g2, "delta"),
-    ] {
-        if p1.is_zero() {
-            return Err(bad(format!(
-                "refused proving key: {name} (G1) is the point at infinity"
-            )));
+    check_verifying_key(&pk.vk).map_err(|e| bad(e.to_string()))?;
+    for (p, name) in [(pk.beta_g1, "beta"), (pk.delta_g1, "delta")] {
+        if p.is_zero() {
+            return Err(bad(format!("{name} (G1) is the point at infinity")));
         }
-        if Bn254::pairing(p1, g2) != Bn254::pairing(g1, p2) {
-            return Err(bad(format!(
-                "refused proving key: {name} in G1 does not match {name} in G2"
-            )));
-        }
+    }
+    let lhs = Bn254::multi_pairing([pk.beta_g1, -pk.delta_g1], [pk.vk.delta_g2, pk.vk.beta_g2]);
+    if !lhs.is_zero() {
+        return Err(bad(
+            "beta and delta in G1 do not match beta and delta in G2 (e(β₁, δ₂) ≠ e(δ₁, β₂))".into(),
+        ));
     }
     Ok(())
 }

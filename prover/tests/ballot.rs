@@ -316,6 +316,12 @@ fn verifying_key_digest_and_saved_ballot_are_pinned() {
         eprintln!("regenerated; vk digest {vk_digest}");
     }
     assert_eq!(vk_digest, PINNED_VK_DIGEST);
+    // The weighted circuit, which circuit version 2 changed (the weight's range check).
+    let weighted = world(CensusKind::Weighted, 2026);
+    assert_eq!(
+        digest_hex(&verifying_key_bytes(&weighted.shape, &weighted.vk)),
+        PINNED_WEIGHTED_VK_DIGEST
+    );
     let e: Election =
         serde_json::from_str(&std::fs::read_to_string(&election_path).unwrap()).unwrap();
     let b: Ballot = serde_json::from_str(&std::fs::read_to_string(&ballot_path).unwrap()).unwrap();
@@ -325,8 +331,11 @@ fn verifying_key_digest_and_saved_ballot_are_pinned() {
 }
 
 /// SHA-256 of the verifying key file of shape (depth 4, 3 fields, plain) from the
-/// ChaCha20 seed 2026.
-const PINNED_VK_DIGEST: &str = "516c035f081ccf41cf9aeba1dac11eaaf91efbea7f03850e13cf8f8e10e76afa";
+/// ChaCha20 seed 2026 (circuit version 2, key format 3).
+const PINNED_VK_DIGEST: &str = "79e2320895fe0fb58cbe874e915812cf7f304d28a43c3c8aa856a456697b9950";
+/// The same for the weighted census (depth 4, 3 fields).
+const PINNED_WEIGHTED_VK_DIGEST: &str =
+    "afbf3995d5f3cf4950fb4cee17265fede8f46afeb3f790d4a66a94d7cac7976c";
 
 /// Every kind of bad ballot in one box: each rejected with its own reason, none aborts
 /// the tally, and the good ballots still count.
@@ -563,7 +572,7 @@ fn ballots_are_checked_against_the_election_key_before_they_exist() {
     let mut bad_delta = w.pk.clone();
     bad_delta.delta_g1 = (bad_delta.delta_g1 + bad_delta.delta_g1).into_affine();
     let err = prove_ballot(&bad_delta, &w.pvk, &req, &mut rng).unwrap_err();
-    assert!(err.to_string().contains("does not match"), "{err}");
+    assert!(err.to_string().contains("do not match"), "{err}");
 
     // One A base changed: the proof fails its check under the election's key, with and
     // without tables, and no ballot comes out.
