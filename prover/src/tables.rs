@@ -342,9 +342,12 @@ impl ProvingTables {
             what: e.to_string(),
         };
         let f = std::fs::File::open(path).map_err(io)?;
-        // SAFETY: the map is read-only. Another process changing the file while we
-        // prove can only change the values read (and so make the proof fail its
-        // check in `prove_checked`); zkvote never writes a tables file in place.
+        // SAFETY: the map is read-only, and zkvote never rewrites a tables file in
+        // place: `zkvote setup --tables` writes a new file and renames it over the old
+        // name (`zkvote_verifier::fs::write_file`), so this map keeps the old inode's
+        // bytes, which neither shrink (no SIGBUS) nor change under us. Only a foreign
+        // program writing into the file could change the values read, and that can
+        // only make the proof fail its check in `prove_checked`.
         let map = unsafe { memmap2::MmapOptions::new().populate().map(&f) }.map_err(io)?;
         Self::parse_shared(&file, Arc::new(map))
     }

@@ -16,8 +16,8 @@ use zkvote_verifier::{
 };
 
 use super::{
-    input_error, read_json, read_text, vote::load_election, write_json, CliError, CmdResult,
-    EXIT_REJECTED,
+    input_error, read_json, read_text, vote::load_election, write_file, write_json, Access,
+    CliError, CmdResult, IfExists, EXIT_REJECTED,
 };
 use crate::args::{ExportCmd, ImportCmd};
 
@@ -61,8 +61,7 @@ pub fn run(c: ExportCmd) -> CmdResult {
                 .map_err(|e| input_error(format!("{}: cannot create: {e}", a.out.display())))?;
             for (name, text) in [(VERIFIER_NAME, verifier), (BALLOT_BOX_NAME, ballot_box)] {
                 let path = a.out.join(format!("{name}.sol"));
-                std::fs::write(&path, text)
-                    .map_err(|e| input_error(format!("{}: cannot write: {e}", path.display())))?;
+                write_file(&path, text.as_bytes(), IfExists::Replace, Access::Public)?;
             }
             println!(
                 "wrote {VERIFIER_NAME}.sol and {BALLOT_BOX_NAME}.sol to {}: deploy {VERIFIER_NAME}, then {BALLOT_BOX_NAME} with the verifier's address",

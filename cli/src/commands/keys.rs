@@ -15,7 +15,9 @@ use zkvote_prover::{
 };
 use zkvote_verifier::keys::{digest_hex, read_verifying_key, verifying_key_bytes};
 
-use super::{fmt_duration, input_error, spinner, timed, CliError, CmdResult};
+use super::{
+    fmt_duration, input_error, spinner, timed, write_file, Access, CliError, CmdResult, IfExists,
+};
 use crate::args::SetupArgs;
 use zkvote_prover::tables::ProvingTables;
 
@@ -56,8 +58,13 @@ pub fn load_tables(dir: &Path, election: &Election) -> Result<Option<ProvingTabl
 
 /// The `zkvote setup` command line that makes a shape's keys.
 pub fn setup_hint(dir: &Path, shape: &BallotShape) -> String {
+    setup_command(dir, shape, "")
+}
+
+/// The `zkvote setup` command line for a shape, with `extra` arguments first.
+fn setup_command(dir: &Path, shape: &BallotShape, extra: &str) -> String {
     format!(
-        "zkvote setup --depth {} --fields {}{} --out {}",
+        "zkvote setup {extra}--depth {} --fields {}{} --out {}",
         shape.max_depth,
         shape.fields,
         if shape.census == CensusKind::Weighted {
@@ -122,8 +129,9 @@ pub fn key_digests(dir: &Path, shape: &BallotShape) -> Result<(String, String), 
     let read = |p: &Path| -> Result<Vec<u8>, CliError> {
         std::fs::read(p).map_err(|_| {
             input_error(format!(
-                "{}: no keys for {shape} yet; make them with `{}` (or copy the organizer's keys there)",
+                "{}: no keys for {shape} yet. For a real election, import the final key of a setup ceremony for this shape: `{}` (README: \"Running a setup ceremony\"); for tests and demos only, a single-party setup: `{}`; or copy the organizer's keys there",
                 p.display(),
+                setup_command(dir, shape, "--from-zkey ballot_final.zkey "),
                 setup_hint(dir, shape)
             ))
         })
@@ -181,8 +189,7 @@ pub fn setup(args: SetupArgs) -> CmdResult {
     let pk_bytes = proving_key_bytes(&shape, &pk);
     let vk_bytes = verifying_key_bytes(&shape, &vk);
     for (path, bytes) in [(&pk_path, &pk_bytes), (&vk_path, &vk_bytes)] {
-        std::fs::write(path, bytes)
-            .map_err(|e| input_error(format!("{}: cannot write: {e}", path.display())))?;
+        write_file(path, bytes, IfExists::Replace, Access::Public)?;
     }
     if args.tables {
         let pb = spinner("precomputing the proving tables");
@@ -200,8 +207,9 @@ pub fn setup(args: SetupArgs) -> CmdResult {
         let bytes = tables.to_bytes(&digest_hex(&pk_bytes));
         pb.finish_and_clear();
         let path = tables_path(&args.out, &shape);
-        std::fs::write(&path, &bytes)
-            .map_err(|e| input_error(format!("{}: cannot write: {e}", path.display())))?;
+        // Replaced by rename, never rewritten in place: a voter proving with the old
+        // file mapped keeps its bytes (see `ProvingTables::open`).
+        write_file(&path, &bytes, IfExists::Replace, Access::Public)?;
         println!(
             "proving tables: {} ({} MiB, built in {})",
             path.display(),
