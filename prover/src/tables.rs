@@ -55,13 +55,14 @@ use crate::{
 /// Whether matrices have the sizes of `pk`'s QAP: one `A` base per variable, one
 /// `L` base per witness variable, and the key's domain.
 fn qap_fits(q: &QapMatrices, pk: &ProvingKey<Bn254>) -> bool {
+    // `q` may come from a file: checked arithmetic on its sizes.
     let h_len = match crate::keys::reduction_of(pk) {
-        QapReduction::Libsnark => q.domain_size() - 1,
-        QapReduction::Circom => q.domain_size(),
+        QapReduction::Libsnark => q.domain_size().checked_sub(1),
+        QapReduction::Circom => Some(q.domain_size()),
     };
     q.num_vars == pk.a_query.len()
-        && q.num_vars == q.num_instance + pk.l_query.len()
-        && pk.h_query.len() == h_len
+        && Some(q.num_vars) == q.num_instance.checked_add(pk.l_query.len())
+        && Some(pk.h_query.len()) == h_len
 }
 
 /// First bytes of a tables file.

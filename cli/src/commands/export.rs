@@ -125,13 +125,15 @@ pub fn import(c: ImportCmd) -> CmdResult {
             let proof_parsed = import_proof(&p).map_err(|e| named(&proof, e))?;
             let x: Vec<String> = read_json(&public, "snarkjs public inputs")?;
             let inputs = import_public(&x).map_err(|e| named(&public, e))?;
-            if inputs.len() + 1 != vk_parsed.gamma_abc_g1.len() {
+            // (The import checked that IC has nPublic + 1 ≥ 1 points; checked anyway.)
+            let expected = vk_parsed.gamma_abc_g1.len().checked_sub(1);
+            if expected != Some(inputs.len()) {
                 return Err(input_error(format!(
                     "{}: {} public inputs, the verifying key {} has {}",
                     public.display(),
                     inputs.len(),
                     vk.display(),
-                    vk_parsed.gamma_abc_g1.len() - 1
+                    expected.map_or("no IC points".into(), |n| n.to_string())
                 )));
             }
             let pvk = ark_groth16::prepare_verifying_key(&vk_parsed);
