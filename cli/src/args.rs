@@ -80,7 +80,8 @@ pub enum IdentityCmd {
     ///
     /// Example: zkvote identity new --out alice.json
     New {
-        /// Write the identity here (default: print it).
+        /// Write the identity here, readable only by you (mode 0600); an existing file is
+        /// never overwritten (default: print it).
         #[arg(long)]
         out: Option<PathBuf>,
     },
@@ -91,7 +92,8 @@ pub enum IdentityCmd {
         /// The private key as exported by @semaphore-protocol/identity (`identity.export()`).
         #[arg(long)]
         private_key: String,
-        /// Write the identity here (default: print it).
+        /// Write the identity here, readable only by you (mode 0600); an existing file is
+        /// never overwritten (default: print it).
         #[arg(long)]
         out: Option<PathBuf>,
     },
@@ -314,7 +316,7 @@ pub struct CircuitWitnessArgs {
     /// Weight to spend (weighted census; default: the member's whole weight).
     #[arg(long)]
     pub weight: Option<u64>,
-    /// Where to write the `.wtns` file.
+    /// Where to write the `.wtns` file (mode 0600: it contains the voter's secret).
     #[arg(long)]
     pub out: PathBuf,
 }
@@ -344,7 +346,7 @@ pub struct VoteArgs {
     /// Directory with the keys.
     #[arg(long, default_value = "keys")]
     pub keys: PathBuf,
-    /// Where to write the ballot.
+    /// Where to write the ballot; must not exist (an existing file is never overwritten).
     #[arg(long)]
     pub out: PathBuf,
     /// Do not use the voter's precomputed tables (`zkvote tables`) even when they are

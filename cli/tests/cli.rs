@@ -285,7 +285,7 @@ fn election_without_keys_says_how_to_make_them() {
             "census.json",
         ],
     );
-    fails(
+    let text = fails(
         d,
         &[
             "election",
@@ -300,6 +300,12 @@ fn election_without_keys_says_how_to_make_them() {
         2,
         "zkvote setup --depth 20 --fields 8",
     );
+    // Both ways to get keys, with the shape's actual depth and fields.
+    assert!(
+        text.contains("zkvote setup --from-zkey ballot_final.zkey --depth 20 --fields 8"),
+        "{text}"
+    );
+    assert!(text.contains("single-party"), "{text}");
     std::fs::write(d.join("bad.txt"), "12\n12\n").unwrap();
     fails(
         d,

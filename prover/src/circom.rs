@@ -436,7 +436,8 @@ pub fn import_zkey(file: &str, bytes: &[u8], r1cs: &R1cs) -> Result<ProvingKey<B
     // normal form.
     let mut c = section(4, "coefficients section")?;
     let n_coefs = c.u32().map_err(bad)? as usize;
-    if c.bytes.len() != 44 * n_coefs {
+    // Checked: 44 · n_coefs must not wrap (32-bit targets) before it bounds the allocation.
+    if Some(c.bytes.len()) != n_coefs.checked_mul(44) {
         return Err(bad(format!(
             "the coefficients section has {} bytes for {n_coefs} coefficients",
             c.bytes.len()
@@ -457,11 +458,15 @@ pub fn import_zkey(file: &str, bytes: &[u8], r1cs: &R1cs) -> Result<ProvingKey<B
         }
         coefs.push((matrix, row, wire, v * r2_inv));
     }
-    let rows_with_inputs = coefs.iter().map(|&(_, r, _, _)| r + 1).max().unwrap_or(0);
+    let rows_with_inputs = coefs
+        .iter()
+        .map(|&(_, r, _, _)| r.saturating_add(1))
+        .max()
+        .unwrap_or(0);
     let m = r1cs.num_constraints();
     expect(
         "constraints",
-        rows_with_inputs.saturating_sub(n_public + 1),
+        rows_with_inputs.saturating_sub(n_public.saturating_add(1)),
         m,
     )?;
     let mut rows: [Vec<Vec<(Fr, usize)>>; 2] = [vec![Vec::new(); m], vec![Vec::new(); m]];
@@ -477,7 +482,12 @@ pub fn import_zkey(file: &str, bytes: &[u8], r1cs: &R1cs) -> Result<ProvingKey<B
             )));
         }
     }
-    expect("public-input rows", input_rows, n_public + 1)?;
+    // n_public equals the circuit's (checked above), so these sizes are the circuit's.
+    let n_inputs = n_public
+        .checked_add(1)
+        .filter(|&n| n <= n_vars)
+        .ok_or_else(|| bad(format!("{n_public} public inputs for {n_vars} wires")))?;
+    expect("public-input rows", input_rows, n_inputs)?;
     let [za, zb] = rows;
     for (name, theirs, ours) in [("A", za, &r1cs.a), ("B", zb, &r1cs.b)] {
         if let Some(i) = (0..m).find(|&i| normalize(&theirs[i]) != ours[i]) {
@@ -492,7 +502,7 @@ pub fn import_zkey(file: &str, bytes: &[u8], r1cs: &R1cs) -> Result<ProvingKey<B
         let v = (0..n).map(|_| c.g1()).collect::<Result<Vec<_>, _>>();
         c.done().and(v).map_err(bad)
     };
-    let gamma_abc_g1 = g1s(3, "IC section", n_public + 1)?;
+    let gamma_abc_g1 = g1s(3, "IC section", n_inputs)?;
     let a_query = g1s(5, "A section", n_vars)?;
     let b_g1_query = g1s(6, "B1 section", n_vars)?;
     let mut c = section(7, "B2 section")?;
@@ -501,7 +511,7 @@ pub fn import_zkey(file: &str, bytes: &[u8], r1cs: &R1cs) -> Result<ProvingKey<B
         .collect::<Result<Vec<_>, _>>()
         .and_then(|v| c.done().map(|_| v))
         .map_err(bad)?;
-    let l_query = g1s(8, "C section", n_vars - n_public - 1)?;
+    let l_query = g1s(8, "C section", n_vars - n_inputs)?;
     let h_query = g1s(9, "H section", domain_size)?;
     Ok(ProvingKey {
         vk: VerifyingKey {

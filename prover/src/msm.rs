@@ -271,8 +271,10 @@ impl<P: RawPoint> FixedBaseTable<P> {
             indices,
             points,
         };
-        (increasing && in_range && table.num_points() == table.indices.len() * windows)
-            .then_some(table)
+        (increasing
+            && in_range
+            && Some(table.num_points()) == table.indices.len().checked_mul(windows))
+        .then_some(table)
     }
 
     /// Digits per scalar for digit width `window`.

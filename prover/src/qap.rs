@@ -222,14 +222,23 @@ impl QapMatrices {
             && self.num_instance <= self.num_vars
             && self.a.is_consistent(self.num_vars)
             && self.b.is_consistent(self.num_vars)
-            && (self.a.rows() + self.num_instance)
-                .checked_next_power_of_two()
+            // Sizes come from a file: checked, never wrapping (`num_instance` may be
+            // 2^64 − 1 in a hostile tables file).
+            && self
+                .a
+                .rows()
+                .checked_add(self.num_instance)
+                .and_then(usize::checked_next_power_of_two)
                 .is_some()
     }
 
     /// Size of the QAP's evaluation domain.
+    /// (0 for sizes that overflow, which [`Self::is_consistent`] refuses.)
     pub fn domain_size(&self) -> usize {
-        (self.num_constraints() + self.num_instance).next_power_of_two()
+        self.num_constraints()
+            .checked_add(self.num_instance)
+            .and_then(usize::checked_next_power_of_two)
+            .unwrap_or(0)
     }
 
     /// The coefficients of `h` that the proof's H-query MSM takes, for the full

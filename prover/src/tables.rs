@@ -64,13 +64,14 @@ use crate::{
 /// Whether matrices have the sizes of `pk`'s QAP: one `A` base per variable, one
 /// `L` base per witness variable, and the key's domain.
 fn qap_fits(q: &QapMatrices, pk: &ProvingKey<Bn254>) -> bool {
+    // `q` may come from a file: checked arithmetic on its sizes.
     let h_len = match crate::keys::reduction_of(pk) {
-        QapReduction::Libsnark => q.domain_size() - 1,
-        QapReduction::Circom => q.domain_size(),
+        QapReduction::Libsnark => q.domain_size().checked_sub(1),
+        QapReduction::Circom => Some(q.domain_size()),
     };
     q.num_vars == pk.a_query.len()
-        && q.num_vars == q.num_instance + pk.l_query.len()
-        && pk.h_query.len() == h_len
+        && Some(q.num_vars) == q.num_instance.checked_add(pk.l_query.len())
+        && Some(pk.h_query.len()) == h_len
 }
 
 /// First bytes of a tables file.
@@ -395,9 +396,12 @@ impl ProvingTables {
             what: e.to_string(),
         };
         let f = std::fs::File::open(path).map_err(io)?;
-        // SAFETY: the map is read-only. Another process changing the file while we
-        // prove can only change the values read (and so make the proof fail its
-        // check in `prove_checked`); zkvote never writes a tables file in place.
+        // SAFETY: the map is read-only, and zkvote never rewrites a tables file in
+        // place: `zkvote setup --tables` writes a new file and renames it over the old
+        // name (`zkvote_verifier::fs::write_file`), so this map keeps the old inode's
+        // bytes, which neither shrink (no SIGBUS) nor change under us. Only a foreign
+        // program writing into the file could change the values read, and that can
+        // only make the proof fail its check in `prove_checked`.
         let map = unsafe { memmap2::MmapOptions::new().populate().map(&f) }.map_err(io)?;
         Self::parse_shared(&file, Arc::new(map), key)
     }

@@ -120,6 +120,22 @@ pub enum Error {
         /// The operating system's message.
         what: String,
     },
+    /// A file that cannot be written (see [`crate::fs::write_file`]).
+    #[error("{file}: {what}")]
+    Write {
+        /// The file (or the directory that could not be created).
+        file: String,
+        /// What failed, with the operating system's message.
+        what: String,
+    },
+    /// A file that exists and must not be replaced (an identity, a ballot).
+    #[error(
+        "{file}: already exists and zkvote does not replace it; choose another name or remove it"
+    )]
+    FileExists {
+        /// The file.
+        file: String,
+    },
     /// A ballot that is not valid JSON of the ballot format.
     #[error("{source_name}: not a valid ballot: {what}")]
     MalformedBallot {

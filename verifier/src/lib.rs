@@ -10,6 +10,7 @@
 //! - [`ballot`]: the ballot format and the checks of a ballot against its election.
 //! - [`tally`]: every input ballot counted or rejected with its reason.
 //! - [`keys`]: key files (header, digest) and verifying-key loading.
+//! - [`fs`]: writing files atomically (temporary file renamed into place).
 //! - [`snarkjs`], [`solidity`]: snarkjs JSON files, and the Solidity verifier and ballot box.
 //!
 //! This crate does not depend on `zkvote-prover`.
@@ -17,6 +18,7 @@
 pub mod ballot;
 pub mod decode;
 pub mod error;
+pub mod fs;
 pub mod glv;
 pub mod groth16;
 pub mod keys;

@@ -185,7 +185,8 @@ pub fn import_verifying_key(k: &SnarkjsVerifyingKey) -> Result<VerifyingKey<Bn25
             k.protocol, k.curve
         )));
     }
-    if k.ic.len() != k.n_public + 1 {
+    // `nPublic` comes from the file: 2^64 − 1 must not wrap to 0 (checked, not `+ 1`).
+    if k.n_public.checked_add(1) != Some(k.ic.len()) {
         return Err(bad(format!(
             "nPublic is {} but IC has {} points",
             k.n_public,

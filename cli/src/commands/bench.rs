@@ -101,7 +101,7 @@ pub fn run(a: BenchArgs) -> CmdResult {
         let proof = proof.expect("at least one repetition");
         pb.set_message(format!("depth {depth}: proving with tables"));
         let pvk = ark_groth16::prepare_verifying_key(&vk);
-        // As `zkvote setup --tables` makes them: with the constraint matrices.
+        // As `zkvote tables` makes them: with the constraint matrices.
         let (tables, t_tables_build) = timed(|| {
             let tables = ProvingTables::new(&pk);
             tables

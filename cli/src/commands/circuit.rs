@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use zkvote_circuits::ballot::{BallotShape, CensusKind};
 use zkvote_prover::circom::{ballot_r1cs, ballot_witness, r1cs_bytes, wtns_bytes};
 
-use super::{input_error, vote::BallotInputs, CliError, CmdResult};
+use super::{input_error, vote::BallotInputs, write_file, Access, CliError, CmdResult, IfExists};
 use crate::args::{CircuitCmd, CircuitExportArgs, CircuitWitnessArgs};
 
 /// Runs a circuit command.
@@ -40,20 +40,11 @@ pub fn r1cs_path(dir: &Path, shape: &BallotShape) -> PathBuf {
     ))
 }
 
-fn write(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir)
-            .map_err(|e| input_error(format!("{}: cannot create: {e}", dir.display())))?;
-    }
-    std::fs::write(path, bytes)
-        .map_err(|e| input_error(format!("{}: cannot write: {e}", path.display())))
-}
-
 fn export(a: CircuitExportArgs) -> CmdResult {
     let shape = shape_from_args(a.depth, a.fields, a.weighted)?;
     let r1cs = ballot_r1cs(shape).map_err(|e| input_error(e.to_string()))?;
     let path = r1cs_path(&a.out, &shape);
-    write(&path, &r1cs_bytes(&r1cs))?;
+    write_file(&path, &r1cs_bytes(&r1cs), IfExists::Replace, Access::Public)?;
     let domain = r1cs.domain_size();
     println!("circuit: {shape}");
     println!(
@@ -81,7 +72,13 @@ fn witness(a: CircuitWitnessArgs) -> CmdResult {
         a.weight,
     )?;
     let w = ballot_witness(&inputs.request()).map_err(|e| input_error(e.to_string()))?;
-    write(&a.out, &wtns_bytes(&w))?;
+    // The witness holds the voter's secret: readable only by her.
+    write_file(
+        &a.out,
+        &wtns_bytes(&w),
+        IfExists::Replace,
+        Access::OwnerOnly,
+    )?;
     println!("witness written to {} ({} wires)", a.out.display(), w.len());
     Ok(0)
 }

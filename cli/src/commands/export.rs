@@ -16,8 +16,8 @@ use zkvote_verifier::{
 };
 
 use super::{
-    input_error, read_json, read_text, vote::load_election, write_json, CliError, CmdResult,
-    EXIT_REJECTED,
+    input_error, read_json, read_text, vote::load_election, write_file, write_json, Access,
+    CliError, CmdResult, IfExists, EXIT_REJECTED,
 };
 use crate::args::{ExportCmd, ImportCmd};
 
@@ -61,8 +61,7 @@ pub fn run(c: ExportCmd) -> CmdResult {
                 .map_err(|e| input_error(format!("{}: cannot create: {e}", a.out.display())))?;
             for (name, text) in [(VERIFIER_NAME, verifier), (BALLOT_BOX_NAME, ballot_box)] {
                 let path = a.out.join(format!("{name}.sol"));
-                std::fs::write(&path, text)
-                    .map_err(|e| input_error(format!("{}: cannot write: {e}", path.display())))?;
+                write_file(&path, text.as_bytes(), IfExists::Replace, Access::Public)?;
             }
             println!(
                 "wrote {VERIFIER_NAME}.sol and {BALLOT_BOX_NAME}.sol to {}: deploy {VERIFIER_NAME}, then {BALLOT_BOX_NAME} with the verifier's address",
@@ -126,13 +125,15 @@ pub fn import(c: ImportCmd) -> CmdResult {
             let proof_parsed = import_proof(&p).map_err(|e| named(&proof, e))?;
             let x: Vec<String> = read_json(&public, "snarkjs public inputs")?;
             let inputs = import_public(&x).map_err(|e| named(&public, e))?;
-            if inputs.len() + 1 != vk_parsed.gamma_abc_g1.len() {
+            // (The import checked that IC has nPublic + 1 ≥ 1 points; checked anyway.)
+            let expected = vk_parsed.gamma_abc_g1.len().checked_sub(1);
+            if expected != Some(inputs.len()) {
                 return Err(input_error(format!(
                     "{}: {} public inputs, the verifying key {} has {}",
                     public.display(),
                     inputs.len(),
                     vk.display(),
-                    vk_parsed.gamma_abc_g1.len() - 1
+                    expected.map_or("no IC points".into(), |n| n.to_string())
                 )));
             }
             let pvk = ark_groth16::prepare_verifying_key(&vk_parsed);

@@ -4,7 +4,9 @@ use rand::rngs::OsRng;
 use serde::{Deserialize, Serialize};
 use zkvote_prover::identity::Identity;
 
-use super::{input_error, print_json, read_json, write_json, CmdResult};
+use super::{
+    input_error, print_json, read_json, refuse_existing, write_json_as, Access, CmdResult, IfExists,
+};
 use crate::args::IdentityCmd;
 
 /// An identity file: the Semaphore private key and, for convenience, the commitment.
@@ -63,8 +65,14 @@ fn emit(id: &Identity, out: Option<&std::path::Path>) -> CmdResult {
     let file = IdentityFile::of(id);
     match out {
         Some(path) => {
-            write_json(path, &file)?;
-            println!("identity written to {}", path.display());
+            // A private key: never overwrite one (losing it is unrecoverable), and
+            // readable only by its owner from the first byte on.
+            refuse_existing(path, "an identity (its private key would be lost)")?;
+            write_json_as(path, &file, IfExists::Refuse, Access::OwnerOnly)?;
+            println!(
+                "identity written to {} (private key: readable only by you)",
+                path.display()
+            );
             println!("commitment: {}", file.commitment);
         }
         None => print_json(&file),

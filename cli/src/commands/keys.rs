@@ -15,7 +15,9 @@ use zkvote_prover::{
 };
 use zkvote_verifier::keys::{digest_hex, read_verifying_key, verifying_key_bytes};
 
-use super::{fmt_duration, input_error, spinner, timed, CliError, CmdResult};
+use super::{
+    fmt_duration, input_error, spinner, timed, write_file, Access, CliError, CmdResult, IfExists,
+};
 use crate::args::{SetupArgs, TablesArgs};
 use zkvote_prover::tables::{ProvingTables, TablesKey};
 
@@ -88,7 +90,9 @@ pub fn tables(a: TablesArgs) -> CmdResult {
         &TablesKey::from_identity(&identity),
     );
     let path = tables_path(&a.keys, &shape);
-    write_file(&path, &bytes)?;
+    // Replaced by rename, never rewritten in place: a vote proving with the old file
+    // mapped keeps its bytes (see `ProvingTables::open`).
+    write_file(&path, &bytes, IfExists::Replace, Access::Public)?;
     println!(
         "proving tables: {} ({} MiB, built in {}), for {} only",
         path.display(),
@@ -99,22 +103,15 @@ pub fn tables(a: TablesArgs) -> CmdResult {
     Ok(0)
 }
 
-/// Writes a file by a temporary file renamed into place, so that a process reading (or
-/// mapping) the old file keeps seeing whole old bytes.
-fn write_file(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
-    let tmp = path.with_extension(format!("tmp{}", std::process::id()));
-    std::fs::write(&tmp, bytes)
-        .and_then(|()| std::fs::rename(&tmp, path))
-        .map_err(|e| {
-            let _ = std::fs::remove_file(&tmp);
-            input_error(format!("{}: cannot write: {e}", path.display()))
-        })
-}
-
 /// The `zkvote setup` command line that makes a shape's keys.
 pub fn setup_hint(dir: &Path, shape: &BallotShape) -> String {
+    setup_command(dir, shape, "")
+}
+
+/// The `zkvote setup` command line for a shape, with `extra` arguments first.
+fn setup_command(dir: &Path, shape: &BallotShape, extra: &str) -> String {
     format!(
-        "zkvote setup --depth {} --fields {}{} --out {}",
+        "zkvote setup {extra}--depth {} --fields {}{} --out {}",
         shape.max_depth,
         shape.fields,
         if shape.census == CensusKind::Weighted {
@@ -179,8 +176,9 @@ pub fn key_digests(dir: &Path, shape: &BallotShape) -> Result<(String, String), 
     let read = |p: &Path| -> Result<Vec<u8>, CliError> {
         std::fs::read(p).map_err(|_| {
             input_error(format!(
-                "{}: no keys for {shape} yet; make them with `{}` (or copy the organizer's keys there)",
+                "{}: no keys for {shape} yet. For a real election, import the final key of a setup ceremony for this shape: `{}` (README: \"Running a setup ceremony\"); for tests and demos only, a single-party setup: `{}`; or copy the organizer's keys there",
                 p.display(),
+                setup_command(dir, shape, "--from-zkey ballot_final.zkey "),
                 setup_hint(dir, shape)
             ))
         })
@@ -249,8 +247,7 @@ pub fn setup(args: SetupArgs) -> CmdResult {
     let pk_bytes = proving_key_bytes(&shape, &pk);
     let vk_bytes = verifying_key_bytes(&shape, &vk);
     for (path, bytes) in [(&pk_path, &pk_bytes), (&vk_path, &vk_bytes)] {
-        std::fs::write(path, bytes)
-            .map_err(|e| input_error(format!("{}: cannot write: {e}", path.display())))?;
+        write_file(path, bytes, IfExists::Replace, Access::Public)?;
     }
     if ceremony {
         println!("zkey imported in {}", fmt_duration(took));

@@ -19,6 +19,7 @@ use std::{
 
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::{de::DeserializeOwned, Serialize};
+pub use zkvote_verifier::fs::{Access, IfExists};
 
 use crate::args::Command;
 
@@ -79,16 +80,47 @@ pub fn read_json<T: DeserializeOwned>(path: &Path, what: &str) -> Result<T, CliE
         .map_err(|e| input_error(format!("{}: not a valid {what} file: {e}", path.display())))
 }
 
-/// Writes a value as pretty JSON (with a final newline).
+/// Writes a value as pretty JSON (with a final newline), replacing the file if it exists
+/// (atomically: see [`write_file`]).
 pub fn write_json<T: Serialize>(path: &Path, value: &T) -> Result<(), CliError> {
+    write_json_as(path, value, IfExists::Replace, Access::Public)
+}
+
+/// Writes a value as pretty JSON (with a final newline) with the given policy for an
+/// existing file and the given access.
+pub fn write_json_as<T: Serialize>(
+    path: &Path,
+    value: &T,
+    if_exists: IfExists,
+    access: Access,
+) -> Result<(), CliError> {
     let mut text = serde_json::to_string_pretty(value).expect("our types serialise");
     text.push('\n');
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir)
-            .map_err(|e| input_error(format!("{}: cannot create: {e}", dir.display())))?;
+    write_file(path, text.as_bytes(), if_exists, access)
+}
+
+/// Writes a file through a temporary file renamed into place, so that another zkvote
+/// process never reads a half-written or rewritten file (`zkvote_verifier::fs`).
+pub fn write_file(
+    path: &Path,
+    bytes: &[u8],
+    if_exists: IfExists,
+    access: Access,
+) -> Result<(), CliError> {
+    zkvote_verifier::fs::write_file(path, bytes, if_exists, access)
+        .map_err(|e| input_error(e.to_string()))
+}
+
+/// Refuses an output file that already exists (before a long computation; the final
+/// write refuses it again, race-free).
+pub fn refuse_existing(path: &Path, what: &str) -> Result<(), CliError> {
+    if path.symlink_metadata().is_ok() {
+        return Err(input_error(format!(
+            "{}: already exists; zkvote does not overwrite {what}: choose another --out or remove it",
+            path.display()
+        )));
     }
-    std::fs::write(path, text)
-        .map_err(|e| input_error(format!("{}: cannot write: {e}", path.display())))
+    Ok(())
 }
 
 /// Prints a value as pretty JSON to stdout.

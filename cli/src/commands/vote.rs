@@ -7,7 +7,8 @@ use zkvote_circuits::{ballot::CensusKind, election::Election};
 use zkvote_prover::vote::{prove_ballot_with, ProvedWith, VoteRequest};
 
 use super::{
-    fmt_duration, input_error, read_json, spinner, timed, write_json, CliError, CmdResult,
+    fmt_duration, input_error, read_json, refuse_existing, spinner, timed, write_json_as, Access,
+    CliError, CmdResult, IfExists,
 };
 use crate::args::VoteArgs;
 
@@ -111,6 +112,7 @@ impl BallotInputs {
 
 /// Runs `zkvote vote`.
 pub fn run(a: VoteArgs) -> CmdResult {
+    refuse_existing(&a.out, "a ballot")?;
     let inputs = BallotInputs::load(
         &a.identity,
         &a.census,
@@ -138,7 +140,7 @@ pub fn run(a: VoteArgs) -> CmdResult {
         timed(|| prove_ballot_with(&pk, &vk, tables.as_ref(), &req, &mut OsRng));
     pb.finish_and_clear();
     let (ballot, with) = ballot.map_err(|e| input_error(e.to_string()))?;
-    write_json(&a.out, &ballot)?;
+    write_json_as(&a.out, &ballot, IfExists::Refuse, Access::Public)?;
     println!(
         "ballot written to {} (key{} loaded in {}, proved in {}{})",
         a.out.display(),

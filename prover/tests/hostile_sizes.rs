@@ -1,0 +1,243 @@
+//! Sizes read from untrusted files (a ceremony's `.zkey`, a proving-tables file) must be
+//! refused with an error naming the file: never wrap, panic, or allocate what the file's
+//! bytes cannot back. The workspace compiles zkvote's crates with overflow checks in every
+//! profile (`Cargo.toml`), so an unchecked `n + 1` on these inputs would panic here.
+
+use ark_bn254::{Fq, Fr, G1Affine, G2Affine};
+use ark_ec::AffineRepr;
+use ark_ff::{BigInteger, PrimeField};
+use rand_chacha::{rand_core::SeedableRng, ChaCha20Rng};
+use zkvote_circuits::ballot::{circuit::BallotCircuit, BallotShape, CensusKind};
+use zkvote_prover::{
+    circom::{ballot_r1cs, import_zkey, R1cs},
+    keys::setup,
+    tables::ProvingTables,
+};
+
+fn shape() -> BallotShape {
+    BallotShape::new(2, 1, CensusKind::Plain).unwrap()
+}
+
+// ---------------------------------------------------------------------------------
+// .zkey
+
+fn u32le(x: u32) -> Vec<u8> {
+    x.to_le_bytes().to_vec()
+}
+
+/// A base-field element as the zkey stores it (Montgomery form, little-endian).
+fn fq(x: &Fq) -> Vec<u8> {
+    x.0.to_bytes_le()
+}
+
+fn g1(p: &G1Affine) -> Vec<u8> {
+    [fq(&p.x), fq(&p.y)].concat()
+}
+
+fn g2(p: &G2Affine) -> Vec<u8> {
+    [fq(&p.x.c0), fq(&p.x.c1), fq(&p.y.c0), fq(&p.y.c1)].concat()
+}
+
+/// The Groth16 header section with these sizes and valid (generator) points.
+fn header(n_vars: u32, n_public: u32, domain: u32) -> Vec<u8> {
+    let (p1, p2) = (G1Affine::generator(), G2Affine::generator());
+    [
+        u32le(32),
+        Fq::MODULUS.to_bytes_le(),
+        u32le(32),
+        Fr::MODULUS.to_bytes_le(),
+        u32le(n_vars),
+        u32le(n_public),
+        u32le(domain),
+        g1(&p1),
+        g1(&p1),
+        g2(&p2),
+        g2(&p2),
+        g1(&p1),
+        g2(&p2),
+    ]
+    .concat()
+}
+
+/// A zkey file of these sections (id, declared length, body).
+fn zkey(sections: &[(u32, u64, Vec<u8>)]) -> Vec<u8> {
+    let mut out = b"zkey".to_vec();
+    out.extend(u32le(1));
+    out.extend(u32le(sections.len() as u32));
+    for (id, len, body) in sections {
+        out.extend(u32le(*id));
+        out.extend(len.to_le_bytes());
+        out.extend(body);
+    }
+    out
+}
+
+fn section(id: u32, body: Vec<u8>) -> (u32, u64, Vec<u8>) {
+    (id, body.len() as u64, body)
+}
+
+fn r1cs_sizes(r: &R1cs) -> (u32, u32, u32) {
+    (
+        r.num_wires as u32,
+        r.num_public as u32,
+        r.domain_size() as u32,
+    )
+}
+
+fn refused(bytes: &[u8], r: &R1cs, needle: &str) {
+    let err = import_zkey("ceremony.zkey", bytes, r)
+        .unwrap_err()
+        .to_string();
+    assert!(err.starts_with("ceremony.zkey: "), "{err}");
+    assert!(err.contains(needle), "expected {needle:?} in {err}");
+}
+
+#[test]
+fn zkey_header_sizes_of_another_circuit_are_refused() {
+    let r = ballot_r1cs(shape()).unwrap();
+    let (wires, public, domain) = r1cs_sizes(&r);
+    let protocol = section(1, u32le(1));
+    // The control: the right sizes get past the header (to the missing section 4).
+    refused(
+        &zkey(&[protocol.clone(), section(2, header(wires, public, domain))]),
+        &r,
+        "no coefficients section",
+    );
+    for (w, p, d) in [
+        (u32::MAX, public, domain),
+        (wires, u32::MAX, domain),
+        (wires, public, u32::MAX),
+        (u32::MAX, u32::MAX, u32::MAX),
+    ] {
+        refused(
+            &zkey(&[protocol.clone(), section(2, header(w, p, d))]),
+            &r,
+            "another circuit",
+        );
+    }
+}
+
+#[test]
+fn zkey_counts_that_the_bytes_cannot_back_are_refused() {
+    let r = ballot_r1cs(shape()).unwrap();
+    let (wires, public, domain) = r1cs_sizes(&r);
+    let head = [
+        section(1, u32le(1)),
+        section(2, header(wires, public, domain)),
+    ];
+    // 2^32 − 1 coefficients announced, one present.
+    let one_coef = [u32le(0), u32le(0), u32le(0), vec![0u8; 32]].concat();
+    let mut coefs = u32le(u32::MAX);
+    coefs.extend(&one_coef);
+    refused(
+        &zkey(&[head[0].clone(), head[1].clone(), section(4, coefs)]),
+        &r,
+        "coefficients section has 44 bytes for 4294967295 coefficients",
+    );
+    // A coefficient in row 2^32 − 1 (the row + 1 must not wrap on any target).
+    let mut coefs = u32le(1);
+    coefs.extend([u32le(0), u32le(u32::MAX), u32le(0), vec![0u8; 32]].concat());
+    refused(
+        &zkey(&[head[0].clone(), head[1].clone(), section(4, coefs)]),
+        &r,
+        "another circuit: constraints",
+    );
+    // A section that says it is 2^64 − 1 bytes long.
+    refused(
+        &zkey(&[
+            head[0].clone(),
+            (2, u64::MAX, header(wires, public, domain)),
+        ]),
+        &r,
+        "truncated",
+    );
+    // 2^32 − 1 sections announced, none present.
+    let mut bytes = zkey(&[]);
+    bytes[8..12].copy_from_slice(&u32::MAX.to_le_bytes());
+    refused(&bytes, &r, "truncated");
+}
+
+// ---------------------------------------------------------------------------------
+// Proving tables
+
+/// A tables file with constraint matrices, and the offset of the matrices (just after
+/// the flag byte that says they are there).
+fn tables_file() -> (Vec<u8>, usize) {
+    let mut rng = ChaCha20Rng::seed_from_u64(12);
+    let (pk, _) = setup(shape(), &mut rng).unwrap();
+    let digest = "0".repeat(64);
+    let without = ProvingTables::new(&pk).to_bytes(&digest);
+    let tables = ProvingTables::new(&pk);
+    tables
+        .learn_matrices(&pk, BallotCircuit::for_setup(shape()))
+        .unwrap();
+    let with = tables.to_bytes(&digest);
+    let flag = without.len() - 1;
+    assert_eq!((without[flag], with[flag]), (0, 1));
+    (with, flag + 1)
+}
+
+fn patched(bytes: &[u8], at: usize, value: u64) -> Vec<u8> {
+    let mut b = bytes.to_vec();
+    b[at..at + 8].copy_from_slice(&value.to_le_bytes());
+    b
+}
+
+fn u64_at(bytes: &[u8], at: usize) -> u64 {
+    u64::from_le_bytes(bytes[at..at + 8].try_into().unwrap())
+}
+
+fn tables_refused(bytes: &[u8], needle: &str) {
+    let err = ProvingTables::parse("d2.tables", bytes)
+        .map(|_| ())
+        .unwrap_err()
+        .to_string();
+    assert!(err.starts_with("d2.tables: "), "{err}");
+    assert!(err.contains(needle), "expected {needle:?} in {err}");
+}
+
+#[test]
+fn tables_with_huge_matrix_sizes_are_refused() {
+    let (bytes, m) = tables_file();
+    // The control: the file as written parses.
+    ProvingTables::parse("d2.tables", &bytes).unwrap();
+
+    // num_instance = num_vars = 2^64 − 1: rows + num_instance would wrap.
+    let huge = patched(&patched(&bytes, m, u64::MAX), m + 8, u64::MAX);
+    tables_refused(&huge, "malformed constraint matrices");
+    // num_instance = 2^64 − 1 alone.
+    tables_refused(
+        &patched(&bytes, m, u64::MAX),
+        "malformed constraint matrices",
+    );
+    // num_instance = 2^63 with num_vars = 2^64 − 1: the domain does not fit in 64 bits.
+    let big = patched(&patched(&bytes, m, 1 << 63), m + 8, u64::MAX);
+    tables_refused(&big, "malformed constraint matrices");
+
+    // Counts not backed by bytes: A's coefficients, then A's row starts.
+    let coeffs = m + 16;
+    for n in [u64::MAX, u64::MAX / 32 + 1, 1 << 40] {
+        tables_refused(&patched(&bytes, coeffs, n), "malformed constraint matrices");
+    }
+    let rows = coeffs + 8 + 32 * u64_at(&bytes, coeffs) as usize;
+    for n in [u64::MAX, u64::MAX / 4 + 1, 1 << 40] {
+        tables_refused(&patched(&bytes, rows, n), "malformed constraint matrices");
+    }
+}
+
+#[test]
+fn tables_with_huge_table_sizes_are_refused() {
+    let (bytes, _) = tables_file();
+    // The first table's header: window (u32), number of bases, number of indices (u64).
+    let (len, count) = (76 + 4, 76 + 12);
+    assert_eq!(&bytes[..8], b"ZKVOTETB");
+    for (at, n) in [
+        (len, u64::MAX),
+        (len, 1 << 32),
+        (count, u64::MAX),
+        (count, u64::MAX / 4 + 1),
+        (count, 1 << 31),
+    ] {
+        tables_refused(&patched(&bytes, at, n), "malformed a table");
+    }
+}
