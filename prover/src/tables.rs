@@ -103,6 +103,11 @@ impl TablesKey {
         TablesKey(key)
     }
 
+    /// The tag a tables file whose bytes before the tag are `body` ends with.
+    pub fn tag_of(&self, body: &[u8]) -> [u8; TABLES_TAG_LEN] {
+        *self.tag(body).as_bytes()
+    }
+
     /// The tag of `bytes` (all threads: a 48 MiB file takes a few milliseconds).
     fn tag(&self, bytes: &[u8]) -> blake3::Hash {
         let mut h = blake3::Hasher::new_keyed(&self.0);

@@ -11,7 +11,7 @@ use zkvote_circuits::ballot::{circuit::BallotCircuit, BallotShape, CensusKind};
 use zkvote_prover::{
     circom::{ballot_r1cs, import_zkey, R1cs},
     keys::setup,
-    tables::ProvingTables,
+    tables::{ProvingTables, TablesKey, TABLES_TAG_LEN},
 };
 
 fn shape() -> BallotShape {
@@ -160,18 +160,25 @@ fn zkey_counts_that_the_bytes_cannot_back_are_refused() {
 // ---------------------------------------------------------------------------------
 // Proving tables
 
-/// A tables file with constraint matrices, and the offset of the matrices (just after
-/// the flag byte that says they are there).
+fn key() -> TablesKey {
+    TablesKey::from_bytes([5; 32])
+}
+
+/// The body (without its tag) of a tables file with constraint matrices, and the
+/// offset of the matrices (just after the flag byte that says they are there). The
+/// hostile sizes below are tagged with the voter's key: they must be refused for
+/// what they are, not only for a tag that does not verify.
 fn tables_file() -> (Vec<u8>, usize) {
     let mut rng = ChaCha20Rng::seed_from_u64(12);
     let (pk, _) = setup(shape(), &mut rng).unwrap();
     let digest = "0".repeat(64);
-    let without = ProvingTables::new(&pk).to_bytes(&digest);
+    let strip = |b: Vec<u8>| b[..b.len() - TABLES_TAG_LEN].to_vec();
+    let without = strip(ProvingTables::new(&pk).to_bytes(&digest, &key()));
     let tables = ProvingTables::new(&pk);
     tables
         .learn_matrices(&pk, BallotCircuit::for_setup(shape()))
         .unwrap();
-    let with = tables.to_bytes(&digest);
+    let with = strip(tables.to_bytes(&digest, &key()));
     let flag = without.len() - 1;
     assert_eq!((without[flag], with[flag]), (0, 1));
     (with, flag + 1)
@@ -187,8 +194,12 @@ fn u64_at(bytes: &[u8], at: usize) -> u64 {
     u64::from_le_bytes(bytes[at..at + 8].try_into().unwrap())
 }
 
-fn tables_refused(bytes: &[u8], needle: &str) {
-    let err = ProvingTables::parse("d2.tables", bytes)
+fn tagged(body: &[u8]) -> Vec<u8> {
+    [body, key().tag_of(body).as_slice()].concat()
+}
+
+fn tables_refused(body: &[u8], needle: &str) {
+    let err = ProvingTables::parse("d2.tables", &tagged(body), &key())
         .map(|_| ())
         .unwrap_err()
         .to_string();
@@ -200,7 +211,7 @@ fn tables_refused(bytes: &[u8], needle: &str) {
 fn tables_with_huge_matrix_sizes_are_refused() {
     let (bytes, m) = tables_file();
     // The control: the file as written parses.
-    ProvingTables::parse("d2.tables", &bytes).unwrap();
+    ProvingTables::parse("d2.tables", &tagged(&bytes), &key()).unwrap();
 
     // num_instance = num_vars = 2^64 − 1: rows + num_instance would wrap.
     let huge = patched(&patched(&bytes, m, u64::MAX), m + 8, u64::MAX);
