@@ -2,21 +2,23 @@
 //! The workspace compiles zkvote's crates with overflow checks in every profile
 //! (`Cargo.toml`), so an unchecked `n + 1` here would panic rather than wrap.
 
-use ark_bn254::{G1Affine, G2Affine};
-use ark_ec::AffineRepr;
+use ark_bn254::{Fr, G1Affine, G2Affine};
+use ark_ec::{AffineRepr, CurveGroup};
 use ark_groth16::VerifyingKey;
 use zkvote_verifier::{
     snarkjs::{export_verifying_key, import_verifying_key, SnarkjsVerifyingKey},
     Error,
 };
 
-/// A snarkjs verifying key with valid points and `ic` input bases.
+/// A snarkjs verifying key with valid points (γ the generator, as snarkjs makes it, and
+/// δ another point) and `ic` input bases.
 fn vk_json(ic: usize) -> SnarkjsVerifyingKey {
+    let delta = (G2Affine::generator() * Fr::from(7u64)).into_affine();
     export_verifying_key(&VerifyingKey {
         alpha_g1: G1Affine::generator(),
         beta_g2: G2Affine::generator(),
         gamma_g2: G2Affine::generator(),
-        delta_g2: G2Affine::generator(),
+        delta_g2: delta,
         gamma_abc_g1: vec![G1Affine::generator(); ic],
     })
 }
