@@ -42,7 +42,7 @@
 //! with `ε` = [`BISECTION_SLACK`]. A failing sub-batch whose left half would overspend is
 //! checked proof by proof instead (in parallel). Since at most `n − R` proofs are
 //! checked alone when `R` were shown valid in passing sub-batches, the whole call costs
-//! at most the first batch (what a box of valid proofs costs, ≈ 6 % of `n` single
+//! at most the first batch (what a box of valid proofs costs, ≈ 10 % of `n` single
 //! checks) plus `(1 + ε)·n` single checks, whatever the input. A box with few bad proofs
 //! earns budget with every passing half and bisects as before.
 //! [`batch_verify_refs_with_stats`] returns the work done, for tests and benches.
@@ -140,17 +140,21 @@ fn verify_prepared(
 
 /// Cost of computing one sub-batch value beyond its proofs (three fixed Miller-loop
 /// pairs, the final exponentiation, `Σ r_i·L_i` and `(Σ r_i)·α`), in thousandths of one
-/// single check ([`verify_one`]).
+/// single check ([`verify_one`], run in parallel over the proofs like the batch).
 ///
-/// Measured on the development machine (2 cores, 2026-12-01):
-/// `cargo bench -p zkvote-benches --bench batch_verify -- bisection_costs` times a
-/// batch of 1 and of 64 valid proofs and 64 single checks, all on the same thread pool;
-/// BENCHMARKS.md ("Bisection on a budget") has the figures. Only the speed of a failing
-/// batch depends on these numbers, never an outcome.
-pub const SUB_BATCH_FIXED_COST: u64 = 800;
+/// From `cargo bench -p zkvote-benches --bench batch_verify -- bisection_costs` (a
+/// batch of 1 and of 64 valid proofs against 64 single checks, 7 public inputs) on the
+/// 2-core development machine, 2026-12-01, and the quiet-machine figures of
+/// BENCHMARKS.md (≈ 0.1 ms per proof in a large batch, ≈ 0.9 ms per single check on two
+/// cores): a sub-batch value costs about 1.2–2 single checks plus 0.09–0.2 per proof,
+/// depending on the load. Only the speed of a failing batch depends on these numbers,
+/// never an outcome.
+pub const SUB_BATCH_FIXED_COST: u64 = 1500;
 /// Cost of one more proof in a sub-batch value (its Miller-loop pair and its term of
 /// `Σ r_i·C_i`), in thousandths of one single check (see [`SUB_BATCH_FIXED_COST`]).
-pub const SUB_BATCH_ENTRY_COST: u64 = 60;
+/// With [`BISECTION_SLACK`] = 0.1, the first split of a failing batch fits in the
+/// budget from about 30 proofs on.
+pub const SUB_BATCH_ENTRY_COST: u64 = 100;
 /// `ε`, in thousandths: bisection may spend `ε·n` single checks' worth of batch work
 /// beyond what passing sub-batches have saved (see the [module documentation](self)).
 pub const BISECTION_SLACK: u64 = 100;
