@@ -260,6 +260,11 @@ pub fn batch_verify_refs_with_stats(
     (results, work.stats)
 }
 
+/// Whether a sub-batch value is the identity of `G_T`: the sub-batch passes.
+fn passes(value: &Option<PairingOutput<Bn254>>) -> bool {
+    value.is_some_and(|v| v.is_zero())
+}
+
 /// The budget of one bisection (see the [module documentation](self)).
 struct Work {
     stats: BatchStats,
@@ -432,8 +437,7 @@ impl<'a> Batch<'a> {
         results: &mut [Result<(), Error>],
         work: &mut Work,
     ) {
-        if value.is_some_and(|v| v.is_zero()) {
-            work.earn(range.len());
+        if passes(&value) {
             return; // All entries keep their `Ok(())` from the pre-checks.
         }
         let half = range.len() / 2;
@@ -452,6 +456,12 @@ impl<'a> Batch<'a> {
             }
             _ => None,
         };
+        // Earn what a passing half saves before spending on the other one.
+        for (k, v) in [(half, &left), (range.end - mid, &right)] {
+            if passes(v) {
+                work.earn(k);
+            }
+        }
         self.bisect(range.start..mid, left, results, work);
         self.bisect(mid..range.end, right, results, work);
     }
