@@ -31,20 +31,29 @@
 //! Unbounded bisection of a batch where every proof is bad computes a sub-batch value at
 //! every node of the tree: about `n·log₂n/2` Miller-loop pairs and `n` final
 //! exponentiations on top of the `n` single checks, several times the cost of checking
-//! every proof alone. So bisection works on a budget, counted in units of one single
-//! check with the cost model [`SUB_BATCH_FIXED_COST`] + `k·`[`SUB_BATCH_ENTRY_COST`] for
-//! a sub-batch of `k` proofs (measured, see the constants):
+//! every proof alone. Two rules bound it:
 //!
-//! ```text
-//! sub-batch work spent  ≤  ε·n + (proofs already shown valid by a passing sub-batch)
-//! ```
+//! 1. When the whole batch fails, [`SAMPLE`] proofs spread over it are checked alone
+//!    first. A bad proof needs its own check in the end anyway, so this costs at most
+//!    the sample's valid proofs. If at least half of the sample is bad, every other
+//!    proof is checked alone too: a box of bad proofs costs the first batch plus `n`
+//!    single checks, nothing more.
+//! 2. Otherwise bisection works on a budget, counted in units of one single check with
+//!    the cost model [`SUB_BATCH_FIXED_COST`] + `k·`[`SUB_BATCH_ENTRY_COST`] for a
+//!    sub-batch of `k` proofs (measured, see the constants):
 //!
-//! with `ε` = [`BISECTION_SLACK`]. A failing sub-batch whose left half would overspend is
-//! checked proof by proof instead (in parallel). Since at most `n − R` proofs are
-//! checked alone when `R` were shown valid in passing sub-batches, the whole call costs
-//! at most the first batch (what a box of valid proofs costs, ≈ 10 % of `n` single
-//! checks) plus `(1 + ε)·n` single checks, whatever the input. A box with few bad proofs
-//! earns budget with every passing half and bisects as before.
+//!    ```text
+//!    sub-batch work spent  ≤  ε·n + (proofs already shown valid by a passing sub-batch)
+//!    ```
+//!
+//!    with `ε` = [`BISECTION_SLACK`]. A failing sub-batch whose left half would
+//!    overspend is checked proof by proof instead (in parallel). Since at most `n − R`
+//!    proofs (plus the sample) are checked alone when `R` were shown valid in passing
+//!    sub-batches, the whole call costs at most the first batch (what a box of valid
+//!    proofs costs, ≈ 10 % of `n` single checks) plus `(1 + ε)·n + SAMPLE` single
+//!    checks, whatever the input. A box with few bad proofs earns budget with every
+//!    passing half and bisects as before.
+//!
 //! [`batch_verify_refs_with_stats`] returns the work done, for tests and benches.
 //!
 //! An item's outcome is therefore [`verify_one`]'s outcome, whatever the batch size,
@@ -158,6 +167,9 @@ pub const SUB_BATCH_ENTRY_COST: u64 = 100;
 /// `ε`, in thousandths: bisection may spend `ε·n` single checks' worth of batch work
 /// beyond what passing sub-batches have saved (see the [module documentation](self)).
 pub const BISECTION_SLACK: u64 = 100;
+/// How many proofs of a failing batch are checked alone first: if half of them are bad,
+/// the rest is checked alone too, without bisection.
+pub const SAMPLE: usize = 8;
 /// One single check, the unit of the costs above.
 const SINGLE_CHECK_COST: u64 = 1000;
 
@@ -256,7 +268,11 @@ pub fn batch_verify_refs_with_stats(
     work.stats.sub_batches = 1;
     work.stats.sub_batch_proofs = n;
     let value = batch.value(all.clone());
-    batch.bisect(all, value, &mut results, &mut work);
+    if !passes(&value) && batch.mostly_bad(&mut results, &mut work) {
+        batch.check_alone(all, &mut results, &mut work);
+    } else {
+        batch.bisect(all, value, &mut results, &mut work);
+    }
     (results, work.stats)
 }
 
@@ -274,6 +290,8 @@ struct Work {
     /// What bisection may spend: `ε·n` plus one single check per proof shown valid by a
     /// passing sub-batch.
     allowance: u64,
+    /// Entries already checked alone.
+    checked: Vec<bool>,
 }
 
 impl Work {
@@ -282,6 +300,7 @@ impl Work {
             stats: BatchStats::default(),
             spent: 0,
             allowance: BISECTION_SLACK * n as u64,
+            checked: vec![false; n],
         }
     }
 
@@ -467,17 +486,44 @@ impl<'a> Batch<'a> {
     }
 
     /// Checks every entry of `range` on its own, in parallel: [`verify_one`]'s outcome.
-    fn check_alone(&self, range: Range<usize>, results: &mut [Result<(), Error>], work: &mut Work) {
-        work.stats.single_checks += range.len();
-        let outcomes: Vec<(usize, Result<(), Error>)> = self.entries[range]
-            .par_iter()
-            .map(|e| {
-                let b = G2Prepared::from(e.proof.b);
-                (e.index, verify_prepared(self.pvk, e.proof, &b, e.inputs))
-            })
-            .collect();
+    /// Checks a sample of [`SAMPLE`] proofs spread over a failing batch on their own
+    /// (a bad proof needs its own check in the end anyway, so only the sample's valid
+    /// proofs are extra work) and says whether at least half of them are bad.
+    fn mostly_bad(&self, results: &mut [Result<(), Error>], work: &mut Work) -> bool {
+        let n = self.entries.len();
+        let s = SAMPLE.min(n);
+        let picks: Vec<usize> = (0..s).map(|j| j * n / s).collect();
+        let outcomes = self.check_entries(&picks, work);
+        let bad = outcomes.iter().filter(|(_, r)| r.is_err()).count();
         for (i, r) in outcomes {
             results[i] = r;
         }
+        2 * bad >= s
+    }
+
+    /// Checks every entry of `range` on its own, in parallel: [`verify_one`]'s outcome.
+    /// Entries already checked alone (the sample) are not checked again.
+    fn check_alone(&self, range: Range<usize>, results: &mut [Result<(), Error>], work: &mut Work) {
+        let todo: Vec<usize> = range.filter(|&k| !work.checked[k]).collect();
+        for (i, r) in self.check_entries(&todo, work) {
+            results[i] = r;
+        }
+    }
+
+    /// [`verify_one`]'s outcome for the entries `which`, in parallel, with the caller's
+    /// index of each.
+    fn check_entries(&self, which: &[usize], work: &mut Work) -> Vec<(usize, Result<(), Error>)> {
+        work.stats.single_checks += which.len();
+        for &k in which {
+            work.checked[k] = true;
+        }
+        which
+            .par_iter()
+            .map(|&k| {
+                let e = &self.entries[k];
+                let b = G2Prepared::from(e.proof.b);
+                (e.index, verify_prepared(self.pvk, e.proof, &b, e.inputs))
+            })
+            .collect()
     }
 }
