@@ -282,7 +282,7 @@ fn bench(c: &mut Criterion) {
 
 /// A bad proof: its first two public inputs swapped, or its `A` moved (alternately).
 fn spoil(item: &mut Item, i: usize) {
-    if i % 2 == 0 {
+    if i.is_multiple_of(2) {
         item.1.swap(0, 1);
     } else {
         item.0.a = (item.0.a + G1Affine::generator()).into_affine();

@@ -73,7 +73,7 @@ pub enum BoxOrder {
 }
 
 /// One input of a tally: where it came from and what was read there.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct TallyInput {
     /// A file name, or `FILE:LINE` for a JSON-lines box.
     pub source: String,
