@@ -116,7 +116,8 @@ pub struct TallyResult {
     pub options: Vec<String>,
     /// One total per option, in option order.
     pub totals: Vec<u128>,
-    /// Nullifiers of the counted ballots, in input order.
+    /// Nullifiers of the counted ballots: in input order for a log, in increasing
+    /// order for an unordered set.
     pub counted: Vec<String>,
     /// The rejected ballots, in input order.
     pub rejected: Vec<Rejected>,
@@ -230,6 +231,12 @@ pub fn tally(
                 });
             }
         }
+    }
+    if order == BoxOrder::Unordered {
+        // Numeric order: the list does not depend on the sources' names.
+        result
+            .counted
+            .sort_by(|a, b| a.len().cmp(&b.len()).then_with(|| a.cmp(b)));
     }
     result.totals = totals;
     result
