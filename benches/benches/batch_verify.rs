@@ -6,11 +6,16 @@
 //! Volume comes from re-randomising 8 honest proofs of 8 statements (seeded).
 //!
 //! `cargo bench -p zkvote-benches --bench batch_verify`
+//!
+//! The `bisection` group compares batch verification of boxes with many bad proofs
+//! with checking every proof alone (both on the same thread pool), and times the
+//! pieces the bisection budget's cost model is made of (`bisection_costs`):
+//! `cargo bench -p zkvote-benches --bench batch_verify -- bisection`
 
 use ark_bn254::{Bn254, Config, Fq12, Fr, G1Affine, G1Projective, G2Affine};
 use ark_ec::bn::G2Prepared;
 use ark_ec::pairing::{MillerLoopOutput, Pairing};
-use ark_ec::CurveGroup;
+use ark_ec::{AffineRepr, CurveGroup};
 use ark_groth16::{Groth16, PreparedVerifyingKey, Proof};
 use ark_r1cs_std::alloc::AllocVar;
 use ark_r1cs_std::eq::EqGadget;
@@ -29,8 +34,8 @@ use zkvote_verifier::pairing::{
 };
 use zkvote_verifier::transcript::labels;
 use zkvote_verifier::{
-    batch_verify, decode_proof, decode_proof_compressed, encode_proof, encode_proof_compressed,
-    verify_one, vk_digest, BatchTranscript, Challenge,
+    batch_verify, batch_verify_refs_with_stats, decode_proof, decode_proof_compressed,
+    encode_proof, encode_proof_compressed, verify_one, vk_digest, BatchTranscript, Challenge,
 };
 
 const NUM_SECRETS: usize = 19;
@@ -275,5 +280,79 @@ fn bench(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, bench);
+/// A bad proof: its first two public inputs swapped, or its `A` moved (alternately).
+fn spoil(item: &mut Item, i: usize) {
+    if i.is_multiple_of(2) {
+        item.1.swap(0, 1);
+    } else {
+        item.0.a = (item.0.a + G1Affine::generator()).into_affine();
+    }
+}
+
+/// Boxes of many bad proofs: batch verification (bounded bisection) against checking
+/// every proof alone, at the default ballot shape (7 public inputs).
+fn bisection(c: &mut Criterion) {
+    use rand::Rng;
+    let s = setup(128, BALLOT_INPUTS);
+    let pvk = &s.pvk;
+    let singles = |items: &[Item]| -> Vec<_> {
+        items
+            .par_iter()
+            .map(|(p, x)| verify_one(pvk, p, x))
+            .collect()
+    };
+    let mut g = c.benchmark_group("bisection");
+    g.sample_size(10);
+    for n in [64usize, 128] {
+        let mut all_bad = s.items[..n].to_vec();
+        for (i, item) in all_bad.iter_mut().enumerate() {
+            spoil(item, i);
+        }
+        let mut rng = ChaCha20Rng::seed_from_u64(n as u64);
+        let mut tenth_bad = s.items[..n].to_vec();
+        for (i, item) in tenth_bad.iter_mut().enumerate() {
+            if rng.gen_bool(0.1) {
+                spoil(item, i);
+            }
+        }
+        for (name, items) in [("all_invalid", &all_bad), ("10pc_invalid", &tenth_bad)] {
+            assert_eq!(batch_verify(pvk, items), singles(items));
+            let refs: Vec<(&Proof<Bn254>, &[Fr])> =
+                items.iter().map(|(p, x)| (p, x.as_slice())).collect();
+            let bad = items
+                .iter()
+                .filter(|(p, x)| verify_one(pvk, p, x).is_err())
+                .count();
+            eprintln!(
+                "{name}/{n}: {bad} bad, {:?}",
+                batch_verify_refs_with_stats(pvk, &refs).1
+            );
+            g.throughput(Throughput::Elements(n as u64));
+            g.bench_function(BenchmarkId::new(format!("{name}_batch"), n), |b| {
+                b.iter(|| batch_verify(pvk, items))
+            });
+            g.bench_function(BenchmarkId::new(format!("{name}_singles"), n), |b| {
+                b.iter(|| singles(items))
+            });
+        }
+    }
+    g.finish();
+
+    // The cost model of the budget (verifier/src/groth16.rs): a batch value over k valid
+    // proofs against k single checks.
+    let mut g = c.benchmark_group("bisection_costs");
+    g.sample_size(10);
+    for k in [1usize, 64] {
+        let items = &s.items[..k];
+        g.bench_function(BenchmarkId::new("batch_valid", k), |b| {
+            b.iter(|| batch_verify(pvk, items))
+        });
+    }
+    g.bench_function(BenchmarkId::new("singles", 64), |b| {
+        b.iter(|| singles(&s.items[..64]))
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench, bisection);
 criterion_main!(benches);

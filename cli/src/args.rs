@@ -7,7 +7,9 @@ use clap::{Args, Parser, Subcommand};
 /// zkvote: private, publicly verifiable voting for groups (Groth16 on BN254,
 /// Semaphore v4 identities and groups).
 ///
-/// Exit codes: 0 success, 1 a ballot or check was rejected, 2 usage or input error.
+/// Exit codes: 0 done, everything checked was accepted; 1 done and everything reported,
+/// but something was rejected (a ballot, a proof, a check); 2 usage or input error
+/// (nothing written).
 #[derive(Debug, Parser)]
 #[command(name = "zkvote", version, propagate_version = true)]
 pub struct Cli {
@@ -46,11 +48,15 @@ pub enum Command {
     ///
     /// Example: zkvote vote --identity alice.json --census census.json --election election.json --choice 1 --out ballot.json
     Vote(VoteArgs),
-    /// Verify ballots: exit 0 when all are valid, 1 when any is rejected.
+    /// Verify ballots one by one; every file is reported (valid, REJECTED or UNREADABLE,
+    /// with the reason), then the exit code is the worst: 2 if a file could not be read
+    /// as a ballot, else 1 if a ballot was rejected, else 0.
     ///
     /// Example: zkvote verify --election election.json ballot1.json ballot2.json
     Verify(VerifyArgs),
     /// Verify a ballot box and count it: every ballot counted or rejected with its reason.
+    /// The result is written in every case; exit 1 if any ballot was rejected
+    /// (duplicates and conflicts included), 0 if all counted.
     ///
     /// Example: zkvote tally --election election.json --box ballots/ --json --out tally.json
     Tally(TallyArgs),
@@ -382,12 +388,15 @@ pub struct TallyArgs {
     /// Directory with the keys.
     #[arg(long, default_value = "keys")]
     pub keys: PathBuf,
-    /// Ballot files.
+    /// Ballot files (an unordered set, like --box).
     pub ballots: Vec<PathBuf>,
-    /// A directory of ballot files (`*.json`, read in name order).
+    /// A directory of ballots, an unordered set: every entry is an input (counted, or
+    /// rejected with the reason), whatever its name. A nullifier with identical valid
+    /// ballots counts once; with ballots of different votes, none counts (a conflict).
     #[arg(long = "box")]
     pub ballot_box: Option<PathBuf>,
-    /// A JSON-lines file, one ballot per line.
+    /// A JSON-lines file, one ballot per line: a log, whose first valid ballot of each
+    /// nullifier counts.
     #[arg(long)]
     pub jsonl: Option<PathBuf>,
     /// Print the result as JSON.

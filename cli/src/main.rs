@@ -1,8 +1,9 @@
 //! The `zkvote` binary: a thin layer over the zkvote libraries. Every command reads
 //! its inputs, calls the library, and prints; errors name the file and the problem.
 //!
-//! Exit codes: 0 success, 1 rejected (an invalid ballot, a failed check), 2 usage or
-//! input error.
+//! Exit codes (the rule is in `commands/mod.rs`): 0 done and everything checked was
+//! accepted, 1 done and reported but something was rejected (an invalid ballot, a failed
+//! check), 2 usage or input error (nothing written).
 
 mod args;
 mod commands;

@@ -98,7 +98,9 @@ fn a_small_election_end_to_end_with_every_bad_case() {
         "REJECTED",
     );
 
-    ok(
+    // A box is an unordered set: alice's two ballots with different votes conflict and
+    // neither counts; the tally is written and the exit code says a ballot was rejected.
+    fails(
         d,
         &[
             "tally",
@@ -110,22 +112,24 @@ fn a_small_election_end_to_end_with_every_bad_case() {
             "--out",
             "tally.json",
         ],
+        1,
+        "conflicting ballots",
     );
     let t = json(&e.path("tally.json"));
-    assert_eq!(t["totals"], serde_json::json!([1, 0, 2]));
-    assert_eq!(t["counted"].as_array().unwrap().len(), 3);
+    assert_eq!(t["totals"], serde_json::json!([0, 0, 2]));
+    assert_eq!(t["counted"].as_array().unwrap().len(), 2);
     let rejected = t["rejected"].as_array().unwrap();
-    assert_eq!(rejected.len(), 2, "{t}");
-    assert!(rejected[0]["reason"]
-        .as_str()
-        .unwrap()
-        .contains("duplicate"));
-    assert!(rejected[1]["source"]
+    assert_eq!(rejected.len(), 3, "{t}");
+    for r in &rejected[..2] {
+        assert!(r["source"].as_str().unwrap().contains("alice"), "{t}");
+        assert!(r["reason"].as_str().unwrap().contains("conflicting"), "{t}");
+    }
+    assert!(rejected[2]["source"]
         .as_str()
         .unwrap()
         .contains("5-tampered"));
     // Same inputs, same bytes.
-    ok(
+    fails(
         d,
         &[
             "tally",
@@ -137,6 +141,8 @@ fn a_small_election_end_to_end_with_every_bad_case() {
             "--out",
             "tally2.json",
         ],
+        1,
+        "5-tampered",
     );
     assert_eq!(
         std::fs::read(e.path("tally.json")).unwrap(),

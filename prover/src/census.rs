@@ -6,8 +6,10 @@
 //! in the same order, so an existing group can vote as it is.
 
 use ark_bn254::Fr;
+use ark_ff::{One, Zero};
 use serde::{Deserialize, Serialize};
 use zkvote_circuits::{
+    babyjubjub::Point,
     ballot::CensusKind,
     census::{weighted_leaf, LeanImt, MerkleProof},
     field::{fr_to_decimal, parse_fr, serde_decimal},
@@ -52,6 +54,27 @@ pub struct Census {
     tree: LeanImt,
 }
 
+/// `Poseidon(0, 1)`: the commitment of the Baby Jubjub identity point `(0, 1)`, which
+/// is the public key of the secret 0. Anyone can prove to be a member with this
+/// commitment (the secret is known), so no census accepts it.
+pub fn identity_point_commitment() -> Fr {
+    let id = Point::identity();
+    debug_assert!(id.x.is_zero() && id.y.is_one());
+    zkvote_circuits::poseidon::hash2(id.x, id.y)
+}
+
+/// Refuses the commitment of the secret 0 ([`identity_point_commitment`]).
+fn check_commitment(i: usize, commitment: &Fr, unsafe_commitment: &Fr) -> Result<(), Error> {
+    if commitment == unsafe_commitment {
+        return Err(Error::Input(format!(
+            "member {i}: commitment {} is Poseidon(0, 1), the commitment of the secret 0 \
+             (the identity point); anyone can prove to be this member, so it is refused",
+            fr_to_decimal(commitment)
+        )));
+    }
+    Ok(())
+}
+
 fn leaf_of(kind: CensusKind, m: &Member) -> Fr {
     match kind {
         CensusKind::Plain => m.commitment,
@@ -60,15 +83,18 @@ fn leaf_of(kind: CensusKind, m: &Member) -> Fr {
 }
 
 impl Census {
-    /// Builds a census; refuses an empty list, zero or duplicate commitments, and a
-    /// weight other than 1 in a plain census or 0 in a weighted one.
+    /// Builds a census; refuses an empty list, zero or duplicate commitments, the
+    /// commitment of the secret 0 ([`identity_point_commitment`]), and a weight other
+    /// than 1 in a plain census or 0 in a weighted one.
     pub fn build(kind: CensusKind, members: Vec<Member>) -> Result<Self, Error> {
         if members.is_empty() {
             return Err(Error::Circuits(zkvote_circuits::Error::EmptyCensus));
         }
+        let unsafe_commitment = identity_point_commitment();
         let mut seen = std::collections::HashMap::with_capacity(members.len());
         for (i, m) in members.iter().enumerate() {
             check_weight(kind, i, m.weight)?;
+            check_commitment(i, &m.commitment, &unsafe_commitment)?;
             if let Some(first) = seen.insert(m.commitment, i) {
                 return Err(Error::Circuits(zkvote_circuits::Error::DuplicateMember {
                     member: fr_to_decimal(&m.commitment),
@@ -116,9 +142,15 @@ impl Census {
         Ok(out)
     }
 
-    /// Adds a member at the end (rehashing one path).
+    /// Adds a member at the end (rehashing one path), with the checks of
+    /// [`Census::build`].
     pub fn add(&mut self, member: Member) -> Result<(), Error> {
         check_weight(self.kind, self.members.len(), member.weight)?;
+        check_commitment(
+            self.members.len(),
+            &member.commitment,
+            &identity_point_commitment(),
+        )?;
         self.tree.insert(leaf_of(self.kind, &member))?;
         self.members.push(member);
         Ok(())
@@ -202,5 +234,85 @@ fn check_weight(kind: CensusKind, i: usize, weight: u64) -> Result<(), Error> {
             Err(Error::Input(format!("member {i} has weight 0")))
         }
         _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use zkvote_circuits::babyjubjub::derive_public_key;
+
+    fn plain(commitments: &[Fr]) -> Vec<Member> {
+        commitments
+            .iter()
+            .map(|&commitment| Member {
+                commitment,
+                weight: 1,
+            })
+            .collect()
+    }
+
+    /// The refused value, computed the way an identity's commitment is: the public key
+    /// of the secret 0 is the identity point, and the commitment hashes its coordinates.
+    #[test]
+    fn the_refused_commitment_is_that_of_the_secret_zero() {
+        let pk = derive_public_key(&Fr::zero()).unwrap();
+        assert!(pk.is_identity());
+        let c = zkvote_circuits::poseidon::hash2(pk.x, pk.y);
+        assert_eq!(identity_point_commitment(), c);
+        assert_eq!(
+            c,
+            zkvote_circuits::poseidon::hash(&[Fr::from(0u64), Fr::from(1u64)]).unwrap()
+        );
+        assert!(!c.is_zero());
+    }
+
+    #[test]
+    fn build_and_add_refuse_the_commitment_of_the_secret_zero() {
+        let bad = zkvote_circuits::poseidon::hash2(Fr::from(0u64), Fr::from(1u64));
+        let good = [Fr::from(7u64), Fr::from(8u64)];
+        assert!(Census::build(CensusKind::Plain, plain(&good)).is_ok());
+
+        let err = Census::build(CensusKind::Plain, plain(&[good[0], bad, good[1]])).unwrap_err();
+        let msg = err.to_string();
+        assert!(
+            msg.contains("member 1") && msg.contains("secret 0"),
+            "{msg}"
+        );
+        assert!(msg.contains(&fr_to_decimal(&bad)), "{msg}");
+
+        let weighted = vec![Member {
+            commitment: bad,
+            weight: 5,
+        }];
+        assert!(Census::build(CensusKind::Weighted, weighted).is_err());
+
+        let mut census = Census::build(CensusKind::Plain, plain(&good)).unwrap();
+        let root = census.root();
+        let err = census
+            .add(Member {
+                commitment: bad,
+                weight: 1,
+            })
+            .unwrap_err();
+        assert!(err.to_string().contains("member 2"), "{err}");
+        assert_eq!(
+            census.root(),
+            root,
+            "a refused member leaves the census as it was"
+        );
+        assert_eq!(census.members().len(), 2);
+
+        // A census file listing it (made by hand or by an older build) is refused too.
+        let file = CensusFile {
+            version: CENSUS_VERSION,
+            kind: CensusKind::Plain,
+            root: Fr::from(0u64),
+            members: plain(&[bad]),
+        };
+        assert!(Census::from_file(file)
+            .unwrap_err()
+            .to_string()
+            .contains("secret 0"));
     }
 }

@@ -24,7 +24,7 @@ use zkvote_prover::{
 use zkvote_verifier::{
     ballot::{verify_ballot, Ballot},
     keys::{digest_hex, verifying_key_bytes},
-    tally::{tally, TallyInput},
+    tally::{tally, BoxOrder, TallyInput, TallyResult},
     Error,
 };
 
@@ -194,7 +194,7 @@ fn plain_ballots_prove_verify_and_tally() {
         source: "garbage".into(),
         ballot: Ballot::from_json("garbage", "{\"version\": 1}"),
     });
-    let result = tally(&e, &pvk, inputs);
+    let result = tally(&e, &pvk, inputs.clone(), BoxOrder::Log);
     assert_eq!(result.counted.len(), 5);
     assert_eq!(result.totals, vec![2, 1, 2]);
     let reasons: Vec<(&str, &str)> = result
@@ -208,6 +208,58 @@ fn plain_ballots_prove_verify_and_tally() {
     assert_eq!(reasons[2].0, "changed");
     assert_eq!(reasons[3].0, "garbage");
     assert_eq!(result.ballots.len(), 9);
+
+    // The same box as an unordered set: member 0's ballots (b0, its re-randomised copy,
+    // and `again` with other votes) conflict, and none of them counts.
+    let unordered = tally(&e, &pvk, inputs.clone(), BoxOrder::Unordered);
+    assert_eq!(unordered.counted.len(), 4);
+    let conflict: Vec<&str> = unordered
+        .rejected
+        .iter()
+        .filter(|r| r.reason.contains("conflicting"))
+        .map(|r| r.source.as_str())
+        .collect();
+    assert_eq!(conflict, ["again", "b0", "copy"]);
+    // Without `again`, the re-randomised copy is the same vote: counted once.
+    let no_again: Vec<TallyInput> = inputs
+        .iter()
+        .filter(|i| i.source != "again")
+        .cloned()
+        .collect();
+    let u = tally(&e, &pvk, no_again.clone(), BoxOrder::Unordered);
+    assert_eq!(u.totals, result.totals);
+    assert_eq!(u.counted.len(), 5);
+    let copies = u
+        .rejected
+        .iter()
+        .filter(|r| r.reason.contains("copy of the ballot"))
+        .count();
+    assert_eq!(copies, 1, "{:?}", u.rejected);
+    // Swapping the names of b0 and its copy counts the same content, now under the
+    // other name: the choice reads the ballots, not the names.
+    let swapped: Vec<TallyInput> = no_again
+        .into_iter()
+        .rev()
+        .map(|mut i| {
+            i.source = match i.source.as_str() {
+                "b0" => "copy".into(),
+                "copy" => "b0".into(),
+                s => s.into(),
+            };
+            i
+        })
+        .collect();
+    let v = tally(&e, &pvk, swapped, BoxOrder::Unordered);
+    assert_eq!(v.totals, u.totals);
+    assert_eq!(v.counted, u.counted);
+    let kept = |r: &TallyResult| {
+        r.ballots
+            .iter()
+            .find(|b| (b.source == "b0" || b.source == "copy") && b.status == "counted")
+            .map(|b| b.source.clone())
+            .unwrap()
+    };
+    assert_ne!(kept(&u), kept(&v));
 }
 
 #[test]
@@ -466,7 +518,7 @@ fn bad_ballots_are_rejected_with_reasons_and_never_abort_a_tally() {
             ballot: b,
         })
         .collect();
-    let result = tally(&e, &pvk, inputs);
+    let result = tally(&e, &pvk, inputs, BoxOrder::Log);
     assert_eq!(result.totals, vec![1, 1, 1]);
     assert_eq!(result.counted.len(), 2);
     assert_eq!(result.ballots.len(), expect.len());

@@ -22,8 +22,39 @@
 //!
 //! If the batch fails it is split in halves, recursively. The value `v(S)` of the check
 //! over a sub-batch `S` (same `r_i`) is multiplicative, `v(S) = v(S_left)·v(S_right)`,
-//! so only the left half is recomputed and `v(S_right) = v(S)·v(S_left)⁻¹`. A single
-//! failing proof is checked again with [`verify_one`], which gives the exact error.
+//! so only the left half is recomputed and `v(S_right) = v(S)·v(S_left)⁻¹`. A failing
+//! sub-batch of one or two proofs is checked proof by proof with [`verify_one`]'s check,
+//! which gives the exact error.
+//!
+//! # What a box of bad proofs costs
+//!
+//! Unbounded bisection of a batch where every proof is bad computes a sub-batch value at
+//! every node of the tree: about `n·log₂n/2` Miller-loop pairs and `n` final
+//! exponentiations on top of the `n` single checks, several times the cost of checking
+//! every proof alone. Two rules bound it:
+//!
+//! 1. When the whole batch fails, [`SAMPLE`] proofs spread over it are checked alone
+//!    first. A bad proof needs its own check in the end anyway, so this costs at most
+//!    the sample's valid proofs. If at least half of the sample is bad, every other
+//!    proof is checked alone too: a box of bad proofs costs the first batch plus `n`
+//!    single checks, nothing more.
+//! 2. Otherwise bisection works on a budget, counted in units of one single check with
+//!    the cost model [`SUB_BATCH_FIXED_COST`] + `k·`[`SUB_BATCH_ENTRY_COST`] for a
+//!    sub-batch of `k` proofs (measured, see the constants):
+//!
+//!    ```text
+//!    sub-batch work spent  ≤  ε·n + (proofs already shown valid by a passing sub-batch)
+//!    ```
+//!
+//!    with `ε` = [`BISECTION_SLACK`]. A failing sub-batch whose left half would
+//!    overspend is checked proof by proof instead (in parallel). Since at most `n − R`
+//!    proofs (plus the sample) are checked alone when `R` were shown valid in passing
+//!    sub-batches, the whole call costs at most the first batch (what a box of valid
+//!    proofs costs, ≈ 10 % of `n` single checks) plus `(1 + ε)·n + SAMPLE` single
+//!    checks, whatever the input. A box with few bad proofs earns budget with every
+//!    passing half and bisects as before.
+//!
+//! [`batch_verify_refs_with_stats`] returns the work done, for tests and benches.
 //!
 //! An item's outcome is therefore [`verify_one`]'s outcome, whatever the batch size,
 //! split, or thread count, unless an invalid proof hides in a passing sub-batch, which
@@ -116,6 +147,65 @@ fn verify_prepared(
     }
 }
 
+/// Cost of computing one sub-batch value beyond its proofs (three fixed Miller-loop
+/// pairs, the final exponentiation, `Σ r_i·L_i` and `(Σ r_i)·α`), in thousandths of one
+/// single check ([`verify_one`], run in parallel over the proofs like the batch).
+///
+/// From `cargo bench -p zkvote-benches --bench batch_verify -- bisection_costs` (a
+/// batch of 1 and of 64 valid proofs against 64 single checks, 7 public inputs) on the
+/// 2-core development machine, 2026-12-01, and the quiet-machine figures of
+/// BENCHMARKS.md (≈ 0.1 ms per proof in a large batch, ≈ 0.9 ms per single check on two
+/// cores): a sub-batch value costs about 1.2–2 single checks plus 0.09–0.2 per proof,
+/// depending on the load. Only the speed of a failing batch depends on these numbers,
+/// never an outcome.
+pub const SUB_BATCH_FIXED_COST: u64 = 1500;
+/// Cost of one more proof in a sub-batch value (its Miller-loop pair and its term of
+/// `Σ r_i·C_i`), in thousandths of one single check (see [`SUB_BATCH_FIXED_COST`]).
+/// With [`BISECTION_SLACK`] = 0.1, the first split of a failing batch fits in the
+/// budget from about 30 proofs on.
+pub const SUB_BATCH_ENTRY_COST: u64 = 100;
+/// `ε`, in thousandths: bisection may spend `ε·n` single checks' worth of batch work
+/// beyond what passing sub-batches have saved (see the [module documentation](self)).
+pub const BISECTION_SLACK: u64 = 100;
+/// How many proofs of a failing batch are checked alone first: if half of them are bad,
+/// the rest is checked alone too, without bisection.
+pub const SAMPLE: usize = 8;
+/// One single check, the unit of the costs above.
+const SINGLE_CHECK_COST: u64 = 1000;
+
+/// The work one batch verification did, for tests and benchmarks
+/// ([`batch_verify_refs_with_stats`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct BatchStats {
+    /// Batch values computed: the whole batch and every sub-batch (one final
+    /// exponentiation and three fixed Miller-loop pairs each).
+    pub sub_batches: usize,
+    /// The proofs of those values, summed (one Miller-loop pair each).
+    pub sub_batch_proofs: usize,
+    /// Proofs checked alone (three Miller-loop pairs and one final exponentiation each).
+    pub single_checks: usize,
+}
+
+impl BatchStats {
+    /// Miller-loop pairs computed.
+    pub fn miller_loop_pairs(&self) -> usize {
+        self.sub_batch_proofs + 3 * self.sub_batches + 3 * self.single_checks
+    }
+
+    /// Final exponentiations computed.
+    pub fn final_exponentiations(&self) -> usize {
+        self.sub_batches + self.single_checks
+    }
+
+    /// The cost of the work in thousandths of a single check, with the cost model of
+    /// [`SUB_BATCH_FIXED_COST`] and [`SUB_BATCH_ENTRY_COST`].
+    pub fn cost(&self) -> u64 {
+        self.sub_batches as u64 * SUB_BATCH_FIXED_COST
+            + self.sub_batch_proofs as u64 * SUB_BATCH_ENTRY_COST
+            + self.single_checks as u64 * SINGLE_CHECK_COST
+    }
+}
+
 /// Verifies many proofs against one key with one random linear combination of their
 /// Groth16 equations, and returns one outcome per item, in order.
 ///
@@ -137,9 +227,17 @@ pub fn batch_verify_refs(
     pvk: &PreparedVerifyingKey<Bn254>,
     items: &[(&Proof<Bn254>, &[Fr])],
 ) -> Vec<Result<(), Error>> {
+    batch_verify_refs_with_stats(pvk, items).0
+}
+
+/// [`batch_verify_refs`], also returning the work it did.
+pub fn batch_verify_refs_with_stats(
+    pvk: &PreparedVerifyingKey<Bn254>,
+    items: &[(&Proof<Bn254>, &[Fr])],
+) -> (Vec<Result<(), Error>>, BatchStats) {
     let expected = match expected_inputs(pvk) {
         Ok(m) => m,
-        Err(e) => return vec![Err(e); items.len()],
+        Err(e) => return (vec![Err(e); items.len()], BatchStats::default()),
     };
     let mut results: Vec<Result<(), Error>> = items
         .par_iter()
@@ -150,7 +248,7 @@ pub fn batch_verify_refs(
         .collect();
     let accepted: Vec<usize> = (0..items.len()).filter(|&i| results[i].is_ok()).collect();
     if accepted.is_empty() {
-        return results;
+        return (results, BatchStats::default());
     }
 
     let challenges = match challenges(pvk, items, &accepted) {
@@ -159,14 +257,72 @@ pub fn batch_verify_refs(
             for &i in &accepted {
                 results[i] = Err(e.clone());
             }
-            return results;
+            return (results, BatchStats::default());
         }
     };
     let batch = Batch::new(pvk, items, &accepted, &challenges, expected);
-    let all = 0..batch.entries.len();
+    let n = batch.entries.len();
+    let mut work = Work::new(n);
+    let all = 0..n;
+    // The whole batch is what a box of valid proofs costs: outside the budget.
+    work.stats.sub_batches = 1;
+    work.stats.sub_batch_proofs = n;
     let value = batch.value(all.clone());
-    batch.bisect(all, value, &mut results);
-    results
+    if !passes(&value) && batch.mostly_bad(&mut results, &mut work) {
+        batch.check_alone(all, &mut results, &mut work);
+    } else {
+        batch.bisect(all, value, &mut results, &mut work);
+    }
+    (results, work.stats)
+}
+
+/// Whether a sub-batch value is the identity of `G_T`: the sub-batch passes.
+fn passes(value: &Option<PairingOutput<Bn254>>) -> bool {
+    value.is_some_and(|v| v.is_zero())
+}
+
+/// The budget of one bisection (see the [module documentation](self)).
+struct Work {
+    stats: BatchStats,
+    /// Cost of the sub-batch values computed so far (the whole batch excluded), in
+    /// thousandths of a single check.
+    spent: u64,
+    /// What bisection may spend: `ε·n` plus one single check per proof shown valid by a
+    /// passing sub-batch.
+    allowance: u64,
+    /// Entries already checked alone.
+    checked: Vec<bool>,
+}
+
+impl Work {
+    fn new(n: usize) -> Self {
+        Work {
+            stats: BatchStats::default(),
+            spent: 0,
+            allowance: BISECTION_SLACK * n as u64,
+            checked: vec![false; n],
+        }
+    }
+
+    fn cost_of(k: usize) -> u64 {
+        SUB_BATCH_FIXED_COST + SUB_BATCH_ENTRY_COST * k as u64
+    }
+
+    fn can_afford(&self, k: usize) -> bool {
+        self.spent + Self::cost_of(k) <= self.allowance
+    }
+
+    /// Records a batch value over `k` proofs.
+    fn charge(&mut self, k: usize) {
+        self.spent += Self::cost_of(k);
+        self.stats.sub_batches += 1;
+        self.stats.sub_batch_proofs += k;
+    }
+
+    /// Records `k` proofs shown valid by a passing sub-batch.
+    fn earn(&mut self, k: usize) {
+        self.allowance += SINGLE_CHECK_COST * k as u64;
+    }
 }
 
 /// The challenges `r_i` of the accepted items, from the transcript of the whole batch.
@@ -291,29 +447,83 @@ impl<'a> Batch<'a> {
         Bn254::final_exponentiation(ark_ec::pairing::MillerLoopOutput(ml_items.0 * ml_fixed.0))
     }
 
-    /// Records the outcome of every entry of `range`, whose value is `value`.
+    /// Records the outcome of every entry of `range`, whose value is `value` (`None`:
+    /// unknown or failing).
     fn bisect(
         &self,
         range: Range<usize>,
         value: Option<PairingOutput<Bn254>>,
         results: &mut [Result<(), Error>],
+        work: &mut Work,
     ) {
-        if value.is_some_and(|v| v.is_zero()) {
+        if passes(&value) {
             return; // All entries keep their `Ok(())` from the pre-checks.
         }
-        if range.len() == 1 {
-            let e = &self.entries[range.start];
-            let b = G2Prepared::from(e.proof.b);
-            results[e.index] = verify_prepared(self.pvk, e.proof, &b, e.inputs);
+        let half = range.len() / 2;
+        if range.len() <= 2 || !work.can_afford(half) {
+            self.check_alone(range, results, work);
             return;
         }
-        let mid = range.start + range.len() / 2;
+        let mid = range.start + half;
+        work.charge(half);
         let left = self.value(range.start..mid);
         let right = match (value, left) {
             (Some(v), Some(l)) => Some(v - l),
-            _ => self.value(mid..range.end),
+            _ if work.can_afford(range.end - mid) => {
+                work.charge(range.end - mid);
+                self.value(mid..range.end)
+            }
+            _ => None,
         };
-        self.bisect(range.start..mid, left, results);
-        self.bisect(mid..range.end, right, results);
+        // Earn what a passing half saves before spending on the other one.
+        for (k, v) in [(half, &left), (range.end - mid, &right)] {
+            if passes(v) {
+                work.earn(k);
+            }
+        }
+        self.bisect(range.start..mid, left, results, work);
+        self.bisect(mid..range.end, right, results, work);
+    }
+
+    /// Checks every entry of `range` on its own, in parallel: [`verify_one`]'s outcome.
+    /// Checks a sample of [`SAMPLE`] proofs spread over a failing batch on their own
+    /// (a bad proof needs its own check in the end anyway, so only the sample's valid
+    /// proofs are extra work) and says whether at least half of them are bad.
+    fn mostly_bad(&self, results: &mut [Result<(), Error>], work: &mut Work) -> bool {
+        let n = self.entries.len();
+        let s = SAMPLE.min(n);
+        let picks: Vec<usize> = (0..s).map(|j| j * n / s).collect();
+        let outcomes = self.check_entries(&picks, work);
+        let bad = outcomes.iter().filter(|(_, r)| r.is_err()).count();
+        for (i, r) in outcomes {
+            results[i] = r;
+        }
+        2 * bad >= s
+    }
+
+    /// Checks every entry of `range` on its own, in parallel: [`verify_one`]'s outcome.
+    /// Entries already checked alone (the sample) are not checked again.
+    fn check_alone(&self, range: Range<usize>, results: &mut [Result<(), Error>], work: &mut Work) {
+        let todo: Vec<usize> = range.filter(|&k| !work.checked[k]).collect();
+        for (i, r) in self.check_entries(&todo, work) {
+            results[i] = r;
+        }
+    }
+
+    /// [`verify_one`]'s outcome for the entries `which`, in parallel, with the caller's
+    /// index of each.
+    fn check_entries(&self, which: &[usize], work: &mut Work) -> Vec<(usize, Result<(), Error>)> {
+        work.stats.single_checks += which.len();
+        for &k in which {
+            work.checked[k] = true;
+        }
+        which
+            .par_iter()
+            .map(|&k| {
+                let e = &self.entries[k];
+                let b = G2Prepared::from(e.proof.b);
+                (e.index, verify_prepared(self.pvk, e.proof, &b, e.inputs))
+            })
+            .collect()
     }
 }

@@ -35,5 +35,7 @@ pub use decode::{
     PROOF_COMPRESSED_LEN, PROOF_UNCOMPRESSED_LEN,
 };
 pub use error::{Error, PointProblem, ProofElement};
-pub use groth16::{batch_verify, batch_verify_refs, verify_one};
+pub use groth16::{
+    batch_verify, batch_verify_refs, batch_verify_refs_with_stats, verify_one, BatchStats,
+};
 pub use transcript::{vk_digest, BatchTranscript, Challenge};

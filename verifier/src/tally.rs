@@ -1,18 +1,41 @@
 //! The tally: every input ballot counted or rejected with its reason.
 //!
 //! 1. Each input is parsed and checked against the election ([`prepare_ballot`]);
-//!    a failure is that ballot's rejection reason.
+//!    a failure is that ballot's rejection reason. An input that is not a ballot file at
+//!    all (a directory, a dangling link, an empty or oversized file, a file that is not
+//!    ballot JSON, whatever its name) is rejected with the reason too: nothing in a box
+//!    is skipped silently.
 //! 2. The proofs of the remaining ballots are batch-verified ([`crate::batch_verify`]),
 //!    which isolates exactly the invalid ones whatever the batch size.
-//! 3. In input order, the first valid ballot of each nullifier counts; later ones are
-//!    rejected as duplicates, naming the ballot that counted.
+//! 3. Repeated nullifiers are resolved by the box's [`BoxOrder`]:
+//!    - **a log** (a JSON-lines box): its line order is the order in which ballots were
+//!      cast, and the first valid ballot of each nullifier counts; later ones are
+//!      rejected as duplicates, naming the ballot that counted.
+//!    - **an unordered set** (a directory, or files named on the command line): file
+//!      names and directory order mean nothing (whoever assembled the box chose them),
+//!      so the rule reads only the ballots. Valid ballots with one nullifier and the
+//!      same public inputs (the same votes and weight) are one vote, counted once:
+//!      copies, or re-randomisations of one proof, which anyone holding the ballot can
+//!      make. The one reported as counted is the one whose canonical content (proof
+//!      bytes and public inputs) has the smallest SHA-256; the others are rejected as
+//!      copies of it. Valid ballots with one nullifier and *different* votes can only
+//!      come from the voter herself (they need her secret), and an unordered box does
+//!      not say which came last: none of them counts, each is rejected as a conflict.
+//!      Picking one by a content hash instead would let whoever assembled the box
+//!      choose, since re-randomising a proof changes its hash.
 //! 4. Totals: `totals[i] += vᵢ · m` with `m = w` (the weight spent) unless the rules
 //!    spend the weight as a budget (`cost_from_weight`), where `m = 1`.
 //!
-//! The result depends only on the election, the key and the inputs in order: the same
-//! inputs give the same JSON, byte for byte.
+//! The result depends only on the election, the key, the inputs and, for a log, their
+//! order: the same inputs give the same JSON, byte for byte. An unordered set is
+//! reported in the order of its sources (file names), which changes only the order of
+//! the lines, never which ballot counts or the totals.
 
-use std::{collections::HashMap, path::Path};
+use std::{
+    collections::{BTreeMap, HashMap},
+    io::Read,
+    path::Path,
+};
 
 use ark_bn254::{Bn254, Fr};
 use ark_groth16::PreparedVerifyingKey;
@@ -20,16 +43,37 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use zkvote_circuits::{election::Election, field::fr_to_decimal};
 
+use sha2::{Digest, Sha256};
+
 use crate::{
-    ballot::{prepare_ballot, Ballot, PreparedBallot},
+    ballot::{encode_proof, prepare_ballot, Ballot, PreparedBallot},
     Error,
 };
 
 /// Version of the tally format.
 pub const TALLY_VERSION: u32 = 1;
 
+/// A ballot file is under 1 KiB; a box entry larger than this is not read.
+pub const MAX_BALLOT_FILE_BYTES: u64 = 64 * 1024;
+
+/// Domain separation of the canonical digest of a ballot ([`BoxOrder::Unordered`]).
+const CANONICAL_BALLOT_TAG: &[u8] = b"zkvote/ballot-canonical/v1";
+
+/// What the order of a tally's inputs means, which decides what a repeated nullifier
+/// does (see the [module documentation](self)).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BoxOrder {
+    /// An ordered log (a JSON-lines box): the inputs are in the order the ballots were
+    /// cast, and the first valid ballot of each nullifier counts. (A policy where the
+    /// last one counts would be a parameter of this variant.)
+    Log,
+    /// An unordered set (a directory, files named on the command line): the rule reads
+    /// only the ballots' contents; the result is reported in source-name order.
+    Unordered,
+}
+
 /// One input of a tally: where it came from and what was read there.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct TallyInput {
     /// A file name, or `FILE:LINE` for a JSON-lines box.
     pub source: String,
@@ -72,7 +116,8 @@ pub struct TallyResult {
     pub options: Vec<String>,
     /// One total per option, in option order.
     pub totals: Vec<u128>,
-    /// Nullifiers of the counted ballots, in input order.
+    /// Nullifiers of the counted ballots: in input order for a log, in increasing
+    /// order for an unordered set.
     pub counted: Vec<String>,
     /// The rejected ballots, in input order.
     pub rejected: Vec<Rejected>,
@@ -80,16 +125,21 @@ pub struct TallyResult {
     pub ballots: Vec<BallotOutcome>,
 }
 
-/// Tallies `inputs` for `election` with its verifying key.
+/// Tallies `inputs` for `election` with its verifying key; `order` says what the order
+/// of `inputs` means.
 pub fn tally(
     election: &Election,
     pvk: &PreparedVerifyingKey<Bn254>,
-    inputs: Vec<TallyInput>,
+    mut inputs: Vec<TallyInput>,
+    order: BoxOrder,
 ) -> TallyResult {
+    if order == BoxOrder::Unordered {
+        // Whatever order the caller (or `read_dir`) produced: report by source.
+        inputs.sort_by(|a, b| a.source.cmp(&b.source));
+    }
     let n = inputs.len();
-    let mut verdicts: Vec<Result<(), Error>> = Vec::with_capacity(n);
+    let mut verdicts: Vec<Result<(), String>> = Vec::with_capacity(n);
     let mut prepared = Vec::with_capacity(n);
-    let mut nullifiers: Vec<Option<Fr>> = Vec::with_capacity(n);
     let mut batch_items = Vec::new();
     let mut batch_index = Vec::new();
     // Decoding dominates this step (the subgroup check of each proof's `B`): run it on
@@ -104,8 +154,7 @@ pub fn tally(
                 .and_then(|b| prepare_ballot(election, b))
         })
         .collect();
-    for (i, (input, p)) in inputs.iter().zip(checked).enumerate() {
-        nullifiers.push(input.ballot.as_ref().ok().map(|b| b.nullifier));
+    for (i, p) in checked.into_iter().enumerate() {
         match p {
             Ok(p) => {
                 batch_items.push((p.proof.clone(), p.inputs.clone()));
@@ -114,7 +163,7 @@ pub fn tally(
                 prepared.push(Some(p));
             }
             Err(e) => {
-                verdicts.push(Err(e));
+                verdicts.push(Err(e.to_string()));
                 prepared.push(None);
             }
         }
@@ -124,12 +173,16 @@ pub fn tally(
         .enumerate()
     {
         if let Err(e) = r {
-            verdicts[batch_index[k]] = Err(e);
+            verdicts[batch_index[k]] = Err(e.to_string());
         }
+    }
+    // Which valid ballot of each nullifier counts.
+    match order {
+        BoxOrder::Log => first_counts(&inputs, &prepared, &mut verdicts),
+        BoxOrder::Unordered => by_content(&inputs, &prepared, &mut verdicts),
     }
 
     let mut totals = vec![0u128; election.options.len()];
-    let mut first: HashMap<Fr, usize> = HashMap::new();
     let mut result = TallyResult {
         version: TALLY_VERSION,
         election_id: fr_to_decimal(&election.id),
@@ -139,16 +192,14 @@ pub fn tally(
         rejected: Vec::new(),
         ballots: Vec::with_capacity(n),
     };
-    for (i, input) in inputs.iter().enumerate() {
-        let mut verdict = verdicts[i].as_ref().map(|_| ()).map_err(|e| e.to_string());
-        if let (Ok(()), Some(p)) = (&verdict, &prepared[i]) {
-            if let Some(&j) = first.get(&p.nullifier) {
-                verdict = Err(format!(
-                    "duplicate nullifier: the ballot from {} already counted",
-                    inputs[j].source
-                ));
-            } else {
-                first.insert(p.nullifier, i);
+    for ((input, verdict), p) in inputs.iter().zip(verdicts).zip(&prepared) {
+        let nullifier = input
+            .ballot
+            .as_ref()
+            .ok()
+            .map(|b| fr_to_decimal(&b.nullifier));
+        match (verdict, p, nullifier) {
+            (Ok(()), Some(p), Some(nf)) => {
                 let m = if election.rules.cost_from_weight {
                     1
                 } else {
@@ -157,21 +208,17 @@ pub fn tally(
                 for (t, &v) in totals.iter_mut().zip(&p.votes) {
                     *t += v as u128 * m;
                 }
-            }
-        }
-        let nullifier = nullifiers[i].as_ref().map(fr_to_decimal);
-        match verdict {
-            Ok(()) => {
-                let nf = nullifier.clone().expect("a counted ballot was read");
-                result.counted.push(nf);
+                result.counted.push(nf.clone());
                 result.ballots.push(BallotOutcome {
                     source: input.source.clone(),
                     status: "counted".into(),
-                    nullifier,
+                    nullifier: Some(nf),
                     reason: None,
                 });
             }
-            Err(reason) => {
+            (verdict, _, nullifier) => {
+                // A ballot without a prepared form always has a rejection reason.
+                let reason = verdict.err().unwrap_or_default();
                 result.rejected.push(Rejected {
                     source: input.source.clone(),
                     reason: reason.clone(),
@@ -185,13 +232,110 @@ pub fn tally(
             }
         }
     }
+    if order == BoxOrder::Unordered {
+        // Numeric order: the list does not depend on the sources' names.
+        result
+            .counted
+            .sort_by(|a, b| a.len().cmp(&b.len()).then_with(|| a.cmp(b)));
+    }
     result.totals = totals;
     result
 }
 
-/// Reads a ballot box directory: every `*.json` file, in file-name order. An
-/// unreadable directory is an error; an unreadable or malformed file is that input's
-/// rejection reason.
+/// [`BoxOrder::Log`]: in input order, the first valid ballot of a nullifier counts.
+fn first_counts(
+    inputs: &[TallyInput],
+    prepared: &[Option<PreparedBallot>],
+    verdicts: &mut [Result<(), String>],
+) {
+    let mut first: HashMap<Fr, usize> = HashMap::new();
+    for (i, p) in prepared.iter().enumerate() {
+        let Some(p) = p else { continue };
+        if verdicts[i].is_err() {
+            continue;
+        }
+        if let Some(&j) = first.get(&p.nullifier) {
+            verdicts[i] = Err(format!(
+                "duplicate nullifier: the ballot from {} already counted",
+                inputs[j].source
+            ));
+        } else {
+            first.insert(p.nullifier, i);
+        }
+    }
+}
+
+/// SHA-256 of a ballot's canonical content: its proof's canonical bytes and its
+/// public inputs (which include the nullifier, votes and weight), whatever the JSON
+/// spelling of the file.
+fn canonical_digest(p: &PreparedBallot) -> [u8; 32] {
+    let mut h = Sha256::new();
+    h.update(CANONICAL_BALLOT_TAG);
+    h.update(encode_proof(&p.proof));
+    for x in &p.inputs {
+        h.update(fr_to_decimal(x).as_bytes());
+        h.update([0u8]);
+    }
+    h.finalize().into()
+}
+
+/// [`BoxOrder::Unordered`]: one vote per nullifier if its valid ballots agree, none if
+/// they conflict (see the [module documentation](self)).
+fn by_content(
+    inputs: &[TallyInput],
+    prepared: &[Option<PreparedBallot>],
+    verdicts: &mut [Result<(), String>],
+) {
+    // Nullifier → its valid ballots, in source order (a BTreeMap: a deterministic walk).
+    let mut groups: BTreeMap<Vec<u8>, Vec<usize>> = BTreeMap::new();
+    for (i, p) in prepared.iter().enumerate() {
+        if let (Some(p), Ok(())) = (p, &verdicts[i]) {
+            groups
+                .entry(fr_to_decimal(&p.nullifier).into_bytes())
+                .or_default()
+                .push(i);
+        }
+    }
+    for members in groups.values().filter(|m| m.len() > 1) {
+        let statement = |i: usize| &prepared[i].as_ref().expect("grouped ballots").inputs;
+        let conflict = members
+            .iter()
+            .any(|&i| statement(i) != statement(members[0]));
+        if conflict {
+            let sources: Vec<&str> = members.iter().map(|&i| inputs[i].source.as_str()).collect();
+            for &i in members {
+                verdicts[i] = Err(format!(
+                    "conflicting ballots: this nullifier has valid ballots with different \
+                     votes ({}); in an unordered box none of them counts",
+                    sources.join(", ")
+                ));
+            }
+            continue;
+        }
+        let digests: Vec<[u8; 32]> = members
+            .iter()
+            .map(|&i| canonical_digest(prepared[i].as_ref().expect("grouped ballots")))
+            .collect();
+        let keep = (0..members.len())
+            .min_by_key(|&k| (digests[k], k))
+            .expect("a group has members");
+        for (k, &i) in members.iter().enumerate() {
+            if k != keep {
+                verdicts[i] = Err(format!(
+                    "copy of the ballot from {}: same nullifier and votes (a copy or a \
+                     re-randomised proof), counted once",
+                    inputs[members[keep]].source
+                ));
+            }
+        }
+    }
+}
+
+/// Reads a ballot box directory: every entry is an input, whatever its name or kind,
+/// in file-name order. An unreadable directory is an error; an entry that cannot be
+/// read as a ballot (a subdirectory, a dangling link, a special, empty, oversized or
+/// malformed file) is an input rejected with that reason. The box is an unordered set
+/// ([`BoxOrder::Unordered`]).
 pub fn read_box_dir(dir: &Path) -> Result<Vec<TallyInput>, Error> {
     let io = |e: std::io::Error| Error::Io {
         file: dir.display().to_string(),
@@ -199,28 +343,68 @@ pub fn read_box_dir(dir: &Path) -> Result<Vec<TallyInput>, Error> {
     };
     let mut paths = Vec::new();
     for entry in std::fs::read_dir(dir).map_err(io)? {
-        let path = entry.map_err(io)?.path();
-        if path.extension().is_some_and(|x| x == "json") && path.is_file() {
-            paths.push(path);
-        }
+        paths.push(entry.map_err(io)?.path());
     }
     paths.sort();
     Ok(paths.iter().map(|p| read_ballot_file(p)).collect())
 }
 
-/// Reads one ballot file as a tally input.
+/// Reads one ballot file as a tally input; what makes it unreadable is its rejection
+/// reason. Only regular files (or links to them) of at most [`MAX_BALLOT_FILE_BYTES`]
+/// are opened, so a FIFO or a huge file in a box cannot stall the tally.
 pub fn read_ballot_file(path: &Path) -> TallyInput {
     let source = path.display().to_string();
-    let ballot = std::fs::read_to_string(path)
-        .map_err(|e| Error::Io {
-            file: source.clone(),
-            what: e.to_string(),
-        })
-        .and_then(|text| Ballot::from_json(&source, &text));
+    let ballot = read_ballot_text(path, &source).and_then(|text| Ballot::from_json(&source, &text));
     TallyInput { source, ballot }
 }
 
+fn read_ballot_text(path: &Path, source: &str) -> Result<String, Error> {
+    let bad = |what: String| Error::Io {
+        file: source.to_string(),
+        what,
+    };
+    let meta = match std::fs::metadata(path) {
+        Ok(m) => m,
+        Err(e) => {
+            return Err(bad(match std::fs::symlink_metadata(path) {
+                Ok(l) if l.file_type().is_symlink() => {
+                    format!("not a ballot file: a symbolic link to nothing readable ({e})")
+                }
+                _ => format!("cannot read: {e}"),
+            }))
+        }
+    };
+    if meta.is_dir() {
+        return Err(bad("not a ballot file: a directory".into()));
+    }
+    if !meta.is_file() {
+        return Err(bad(
+            "not a ballot file: not a regular file (a FIFO, socket or device)".into(),
+        ));
+    }
+    if meta.len() == 0 {
+        return Err(bad("not a ballot: the file is empty".into()));
+    }
+    if meta.len() > MAX_BALLOT_FILE_BYTES {
+        return Err(bad(format!(
+            "not a ballot: {} bytes, more than any ballot file ({MAX_BALLOT_FILE_BYTES} at most)",
+            meta.len()
+        )));
+    }
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(MAX_BALLOT_FILE_BYTES + 1).read_to_end(&mut bytes))
+        .map_err(|e| bad(format!("cannot read: {e}")))?;
+    if bytes.len() as u64 > MAX_BALLOT_FILE_BYTES {
+        return Err(bad(format!(
+            "not a ballot: more than {MAX_BALLOT_FILE_BYTES} bytes"
+        )));
+    }
+    String::from_utf8(bytes).map_err(|_| bad("not a ballot: the file is not UTF-8 text".into()))
+}
+
 /// Reads a JSON-lines ballot box: one ballot per non-blank line, named `FILE:LINE`.
+/// The box is a log: its line order is its order ([`BoxOrder::Log`]).
 pub fn read_box_jsonl(path: &Path) -> Result<Vec<TallyInput>, Error> {
     let file = path.display().to_string();
     let text = std::fs::read_to_string(path).map_err(|e| Error::Io {

@@ -307,3 +307,143 @@ fn transcript_challenges_are_deterministic_and_bound_to_the_proof() {
         Fr::from(r.lo) + zkvote_verifier::glv::LAMBDA * Fr::from(r.hi)
     );
 }
+
+mod bounded_bisection {
+    //! The budget of bisection: exact outcomes for every mix of valid and invalid
+    //! proofs, and a bounded amount of work when most proofs are bad.
+
+    use super::*;
+    use proptest::prelude::*;
+    use zkvote_verifier::groth16::{
+        BISECTION_SLACK, SAMPLE, SUB_BATCH_ENTRY_COST, SUB_BATCH_FIXED_COST,
+    };
+    use zkvote_verifier::{batch_verify_refs_with_stats, BatchStats};
+
+    fn run(items: &[Item]) -> (Vec<Result<(), Error>>, BatchStats) {
+        let refs: Vec<(&Proof<Bn254>, &[Fr])> =
+            items.iter().map(|(p, x)| (p, x.as_slice())).collect();
+        batch_verify_refs_with_stats(&fixture().pvk, &refs)
+    }
+
+    /// Every proof of a batch of `n` tampered in one of the three ways.
+    fn all_invalid(n: usize) -> Vec<Item> {
+        let mut items = valid_items(n, 11);
+        for i in 0..n {
+            tamper(&mut items, i, TAMPERS[i % TAMPERS.len()]);
+        }
+        items
+    }
+
+    /// A batch of bad proofs costs the first batch and one single check per proof:
+    /// nothing else, counted in operations, not time. (Unbounded bisection computed a
+    /// value at every node: 2n − 1 final exponentiations and ≈ n·log₂n/2 Miller-loop
+    /// pairs on top of the single checks.)
+    #[test]
+    fn all_invalid_batch_costs_the_batch_plus_single_checks() {
+        for n in [3usize, 16, 64, 128] {
+            let items = all_invalid(n);
+            let (results, stats) = run(&items);
+            assert!(results.iter().all(|r| r == &Err(Error::InvalidProof)));
+            assert_eq!(
+                stats,
+                BatchStats {
+                    sub_batches: 1,
+                    sub_batch_proofs: n,
+                    single_checks: n,
+                },
+                "n={n}"
+            );
+            assert_eq!(stats.final_exponentiations(), n + 1);
+            assert_eq!(stats.miller_loop_pairs(), 4 * n + 3);
+        }
+    }
+
+    /// A box where a third of the proofs are bad, so the sample does not decide:
+    /// bisection stays within its budget.
+    #[test]
+    fn a_third_bad_stays_within_the_budget() {
+        let n = 96;
+        let mut items = valid_items(n, 15);
+        for i in (0..n).filter(|i| i % 3 == 2) {
+            tamper(&mut items, i, TAMPERS[i % 3]);
+        }
+        let (results, stats) = run(&items);
+        assert_eq!(results, expected(&fixture().pvk, &items));
+        let initial = SUB_BATCH_FIXED_COST + SUB_BATCH_ENTRY_COST * n as u64;
+        let bound = initial + (1000 + BISECTION_SLACK) * n as u64 + 1000 * SAMPLE as u64;
+        assert!(stats.cost() <= bound, "{stats:?} cost {}", stats.cost());
+        assert!(stats.sub_batches > 1, "bisection was tried: {stats:?}");
+    }
+
+    /// A box with few bad proofs still bisects: a bad proof costs O(log n) sub-batches,
+    /// not a check of every proof.
+    #[test]
+    fn few_bad_proofs_are_still_found_by_bisection() {
+        let n = 128;
+        let mut items = valid_items(n, 12);
+        tamper(&mut items, 77, Tamper::A);
+        tamper(&mut items, 3, Tamper::SwapInputs);
+        let (results, stats) = run(&items);
+        assert_eq!(results, expected(&fixture().pvk, &items));
+        assert!(stats.single_checks <= 4 + SAMPLE, "{stats:?}");
+        assert!(stats.sub_batches <= 1 + 2 * 7, "{stats:?}");
+        assert!(stats.cost() < 1000 * n as u64 / 2, "{stats:?}");
+    }
+
+    /// Half the proofs bad, at random places: exact outcomes, and the same bound.
+    #[test]
+    fn dense_bad_proofs_stay_within_the_bound() {
+        let n = 96;
+        let mut items = valid_items(n, 13);
+        let mut rng = rng(14);
+        for i in 0..n {
+            if rand::Rng::gen_bool(&mut rng, 0.5) {
+                tamper(&mut items, i, TAMPERS[i % 3]);
+            }
+        }
+        let (results, stats) = run(&items);
+        assert_eq!(results, expected(&fixture().pvk, &items));
+        let initial = SUB_BATCH_FIXED_COST + SUB_BATCH_ENTRY_COST * n as u64;
+        assert!(
+            stats.cost() <= initial + (1000 + BISECTION_SLACK) * n as u64 + 1000 * SAMPLE as u64,
+            "{stats:?} cost {}",
+            stats.cost()
+        );
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(24))]
+
+        /// Random batches of valid and invalid proofs (tampered `A`, swapped or changed
+        /// inputs, another statement's proof, wrong input count): the batch gives
+        /// [`verify_one`]'s verdict on every item, whatever the size and the mix.
+        #[test]
+        fn batch_verdicts_are_the_single_verdicts(
+            n in 1usize..72,
+            seed in any::<u64>(),
+            kinds in proptest::collection::vec(0u8..6, 72),
+        ) {
+            let f = fixture();
+            let mut items = valid_items(n, seed);
+            for (i, k) in kinds.iter().take(n).enumerate() {
+                match k {
+                    0 => tamper(&mut items, i, Tamper::A),
+                    1 => tamper(&mut items, i, Tamper::SwapInputs),
+                    2 => tamper(&mut items, i, Tamper::OtherStatement),
+                    3 => items[i].1[NUM_INPUTS - 1] += Fr::from(1u64),
+                    4 if i % 5 == 0 => { items[i].1.pop(); }
+                    _ => {} // valid
+                }
+            }
+            let (results, stats) = run(&items);
+            prop_assert_eq!(&results, &expected(&f.pvk, &items));
+            prop_assert_eq!(results, batch_verify(&f.pvk, &items));
+            let batched = n - items.iter().filter(|(_, x)| x.len() != NUM_INPUTS).count();
+            let initial = SUB_BATCH_FIXED_COST + SUB_BATCH_ENTRY_COST * batched as u64;
+            let bound = initial
+                + (1000 + BISECTION_SLACK) * batched as u64
+                + 1000 * SAMPLE.min(batched) as u64;
+            prop_assert!(stats.cost() <= bound, "{:?} cost {} bound {}", stats, stats.cost(), bound);
+        }
+    }
+}

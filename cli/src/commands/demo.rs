@@ -18,7 +18,7 @@ use zkvote_prover::{
 use zkvote_verifier::{
     ballot::Ballot,
     keys::{digest_hex, verifying_key_bytes},
-    tally::{tally, TallyInput},
+    tally::{tally, BoxOrder, TallyInput},
 };
 
 use super::{fmt_duration, input_error, progress, spinner, tally::print_table, timed, CmdResult};
@@ -219,7 +219,7 @@ pub fn run(a: DemoArgs) -> CmdResult {
 
     // 7. Tally.
     let pb = spinner("batch-verifying and counting");
-    let (result, t) = timed(|| tally(&election, &pvk, inputs));
+    let (result, t) = timed(|| tally(&election, &pvk, inputs, BoxOrder::Log));
     pb.finish_and_clear();
     step(7, "batch-verified and counted", t);
     steps.push(("tally", t));

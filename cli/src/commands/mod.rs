@@ -1,4 +1,24 @@
 //! The commands, and the few helpers they share for reading and writing files.
+//!
+//! # Exit codes: one rule for every command
+//!
+//! - **0**: the command did its work and everything it checked was accepted.
+//! - **1** ([`EXIT_REJECTED`]): the command did its work and reported everything, but
+//!   something was rejected: an invalid ballot, a rejected proof, a failed check.
+//!   `verify` reports every file first; `tally` writes its result (and `--out` file) and
+//!   exits 1 if any ballot was rejected, duplicates and conflicts included; `export` and
+//!   `import snarkjs` print why the ballot or proof was refused and write nothing.
+//! - **2** ([`EXIT_INPUT`]): usage or input error: an argument, or a file that cannot be
+//!   read or parsed (missing, malformed, for another shape); the message names the file
+//!   and the problem, and nothing is written. `verify` still reports every other file
+//!   before exiting 2. In a ballot box, though, the entries are the data being judged:
+//!   an entry that is not a ballot is a rejected ballot (1), and only a box, election or
+//!   key that cannot be read is an input error.
+//!
+//! Refusals of the organiser's own inputs (`census build` with a duplicate or unsafe
+//! commitment, `vote` with a choice the rules forbid, `election new` with impossible
+//! rules) are input errors (2): nothing was judged. `demo` and `bench` exit 0 when they
+//! ran, although the demo's box holds ballots it rejects on purpose.
 
 mod bench;
 mod census;
@@ -23,9 +43,9 @@ pub use zkvote_verifier::fs::{Access, IfExists};
 
 use crate::args::Command;
 
-/// Exit code: a ballot or a check was rejected.
+/// Exit code: done and everything reported, but a ballot, proof or check was rejected.
 pub const EXIT_REJECTED: u8 = 1;
-/// Exit code: usage or input error.
+/// Exit code: usage or input error (nothing written).
 pub const EXIT_INPUT: u8 = 2;
 
 /// A failure with the exit code it maps to.

@@ -2,66 +2,115 @@
 
 use zkvote_verifier::{
     ballot::{verify_ballot, Ballot},
-    tally::{read_ballot_file, read_box_dir, read_box_jsonl, tally as run_tally, TallyResult},
+    tally::{
+        read_ballot_file, read_box_dir, read_box_jsonl, tally as run_tally, BoxOrder, TallyResult,
+    },
 };
 
 use super::{
-    fmt_duration, input_error, print_json, read_text, spinner, timed, vote::load_election,
-    write_json, CmdResult, EXIT_REJECTED,
+    fmt_duration, input_error, print_json, spinner, timed, vote::load_election, write_json,
+    CmdResult, EXIT_INPUT, EXIT_REJECTED,
 };
 use crate::args::{TallyArgs, VerifyArgs};
 
-/// `zkvote verify`: every ballot checked on its own.
+/// What `verify` found for one file.
+enum Verdict {
+    Valid,
+    /// Read, checked, and refused.
+    Rejected(String),
+    /// Not read as a ballot (missing, unreadable, not ballot JSON).
+    Unreadable(String),
+}
+
+/// `zkvote verify`: every ballot checked on its own; every file reported, then the
+/// worst exit code (2 if a file was unreadable, else 1 if a ballot was rejected).
 pub fn verify(a: VerifyArgs) -> CmdResult {
     let election = load_election(&a.election)?;
     let pvk = super::keys::load_vk(&a.keys, &election)?;
-    let mut results = Vec::new();
-    for path in &a.ballots {
-        let name = path.display().to_string();
-        let text = read_text(path)?;
-        let ballot = Ballot::from_json(&name, &text).map_err(|e| input_error(e.to_string()))?;
-        let verdict = verify_ballot(&election, &pvk, &ballot);
-        results.push((name, verdict));
-    }
-    let rejected = results.iter().filter(|(_, r)| r.is_err()).count();
+    let results: Vec<(String, Verdict)> = a
+        .ballots
+        .iter()
+        .map(|path| {
+            let name = path.display().to_string();
+            let verdict = match std::fs::read_to_string(path)
+                .map_err(|e| format!("{name}: cannot read: {e}"))
+                .and_then(|text| Ballot::from_json(&name, &text).map_err(|e| e.to_string()))
+            {
+                Err(e) => Verdict::Unreadable(e),
+                Ok(ballot) => match verify_ballot(&election, &pvk, &ballot) {
+                    Ok(()) => Verdict::Valid,
+                    Err(e) => Verdict::Rejected(e.to_string()),
+                },
+            };
+            (name, verdict)
+        })
+        .collect();
+    let code = results
+        .iter()
+        .map(|(_, v)| match v {
+            Verdict::Valid => 0,
+            Verdict::Rejected(_) => EXIT_REJECTED,
+            Verdict::Unreadable(_) => EXIT_INPUT,
+        })
+        .max()
+        .unwrap_or(0);
     if a.json {
+        let with = |pick: fn(&Verdict) -> Option<&String>| {
+            results
+                .iter()
+                .filter_map(|(n, v)| pick(v).map(|r| serde_json::json!({"file": n, "reason": r})))
+                .collect::<Vec<_>>()
+        };
         print_json(&serde_json::json!({
-            "valid": results.iter().filter(|(_, r)| r.is_ok()).map(|(n, _)| n).collect::<Vec<_>>(),
-            "rejected": results.iter().filter_map(|(n, r)| r.as_ref().err().map(|e| serde_json::json!({"file": n, "reason": e.to_string()}))).collect::<Vec<_>>(),
+            "valid": results.iter().filter(|(_, v)| matches!(v, Verdict::Valid)).map(|(n, _)| n).collect::<Vec<_>>(),
+            "rejected": with(|v| match v { Verdict::Rejected(r) => Some(r), _ => None }),
+            "unreadable": with(|v| match v { Verdict::Unreadable(r) => Some(r), _ => None }),
+            "exit_code": code,
         }));
     } else {
-        for (name, r) in &results {
-            match r {
-                Ok(()) => println!("valid     {name}"),
-                Err(e) => println!("REJECTED  {name}: {e}"),
+        for (name, v) in &results {
+            match v {
+                Verdict::Valid => println!("valid     {name}"),
+                Verdict::Rejected(e) => println!("REJECTED  {name}: {e}"),
+                Verdict::Unreadable(e) => println!("UNREADABLE {e}"),
             }
         }
     }
-    Ok(if rejected > 0 { EXIT_REJECTED } else { 0 })
+    Ok(code)
 }
 
-/// `zkvote tally`.
+/// `zkvote tally`: writes and prints the result, then exits 1 if any ballot was
+/// rejected (duplicates and conflicts included), 0 if every one counted.
 pub fn tally(a: TallyArgs) -> CmdResult {
     let election = load_election(&a.election)?;
     let pvk = super::keys::load_vk(&a.keys, &election)?;
-    let inputs = if let Some(dir) = &a.ballot_box {
+    let (inputs, order) = if let Some(dir) = &a.ballot_box {
         if !dir.is_dir() {
             return Err(input_error(format!("{}: not a directory", dir.display())));
         }
-        read_box_dir(dir).map_err(|e| input_error(e.to_string()))?
+        let inputs = read_box_dir(dir).map_err(|e| input_error(e.to_string()))?;
+        (inputs, BoxOrder::Unordered)
     } else if let Some(file) = &a.jsonl {
-        read_box_jsonl(file).map_err(|e| input_error(e.to_string()))?
+        let inputs = read_box_jsonl(file).map_err(|e| input_error(e.to_string()))?;
+        (inputs, BoxOrder::Log)
     } else {
         for p in &a.ballots {
-            if !p.is_file() {
+            if !p.exists() {
                 return Err(input_error(format!("{}: no such ballot file", p.display())));
             }
+            if p.is_dir() {
+                return Err(input_error(format!(
+                    "{}: a directory, not a ballot file (use --box {0} to tally a directory)",
+                    p.display()
+                )));
+            }
         }
-        a.ballots.iter().map(|p| read_ballot_file(p)).collect()
+        let inputs = a.ballots.iter().map(|p| read_ballot_file(p)).collect();
+        (inputs, BoxOrder::Unordered)
     };
     let n = inputs.len();
     let pb = spinner(&format!("verifying {n} ballots"));
-    let (result, took) = timed(|| run_tally(&election, &pvk, inputs));
+    let (result, took) = timed(|| run_tally(&election, &pvk, inputs, order));
     pb.finish_and_clear();
     if let Some(out) = &a.out {
         write_json(out, &result)?;
@@ -72,7 +121,11 @@ pub fn tally(a: TallyArgs) -> CmdResult {
         print_table(&election.title, &result);
         println!("{n} ballots verified and counted in {}", fmt_duration(took));
     }
-    Ok(0)
+    Ok(if result.rejected.is_empty() {
+        0
+    } else {
+        EXIT_REJECTED
+    })
 }
 
 /// Prints a tally as a table.
