@@ -185,7 +185,7 @@ pub fn import_verifying_key(k: &SnarkjsVerifyingKey) -> Result<VerifyingKey<Bn25
             k.protocol, k.curve
         )));
     }
-    // `nPublic` comes from the file: 2^64 − 1 must not wrap to 0 (checked, not `+ 1`).
+    // `nPublic` is untrusted: `nPublic + 1` overflows for 2^64 - 1 (found by fuzzing).
     if k.n_public.checked_add(1) != Some(k.ic.len()) {
         return Err(bad(format!(
             "nPublic is {} but IC has {} points",
@@ -262,4 +262,41 @@ pub fn solidity_calldata(proof: &Proof<Bn254>, inputs: &[Fr]) -> String {
         h(&cy),
         inputs.join(",")
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn generators_key() -> SnarkjsVerifyingKey {
+        export_verifying_key(&VerifyingKey {
+            alpha_g1: G1Affine::generator(),
+            beta_g2: G2Affine::generator(),
+            gamma_g2: G2Affine::generator(),
+            delta_g2: G2Affine::generator(),
+            gamma_abc_g1: vec![G1Affine::generator(); 2],
+        })
+    }
+
+    #[test]
+    fn a_key_of_generators_imports() {
+        let vk = import_verifying_key(&generators_key()).unwrap();
+        assert_eq!(vk.gamma_abc_g1.len(), 2);
+    }
+
+    /// Regression (fuzz target `snarkjs_vk`): `nPublic` = 2^64 - 1 with no `IC` point
+    /// overflowed `nPublic + 1` (a panic with overflow checks, a key with no `IC`
+    /// point accepted without them).
+    #[test]
+    fn n_public_at_the_maximum_is_refused() {
+        for ic in [vec![], generators_key().ic] {
+            let k = SnarkjsVerifyingKey {
+                n_public: usize::MAX,
+                ic,
+                ..generators_key()
+            };
+            let e = import_verifying_key(&k).unwrap_err();
+            assert!(e.to_string().contains("nPublic"), "{e}");
+        }
+    }
 }
