@@ -11,7 +11,7 @@ use libfuzzer_sys::fuzz_target;
 use zkvote_fuzz::{tiny_r1cs, TINY_SHAPE};
 use zkvote_prover::{
     circom::{import_zkey, R1cs},
-    keys::{parse_proving_key, proving_key_bytes, reduction_of},
+    keys::{check_proving_key, parse_proving_key, proving_key_bytes, reduction_of},
 };
 use zkvote_verifier::keys::QapReduction;
 
@@ -24,6 +24,11 @@ fuzz_target!(|data: &[u8]| {
     assert_eq!(pk.vk.gamma_abc_g1.len(), R1CS.num_public + 1);
     assert_eq!(pk.a_query.len(), R1CS.num_wires);
     assert_eq!(reduction_of(&pk), QapReduction::Circom);
+    // A zkey that lets anyone forge (e.g. an un-contributed one) is refused by the
+    // key check that every key file passes; it must say so, never crash.
+    if check_proving_key("fuzz", &pk).is_err() {
+        return;
+    }
     let written = proving_key_bytes(&TINY_SHAPE, &pk);
     let (_, back) = parse_proving_key("round trip", &written, None).expect("a written key parses");
     assert!(back == pk, "the key changed in a round trip");

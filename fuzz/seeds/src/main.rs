@@ -29,7 +29,7 @@ use zkvote_prover::{
     census::{Census, Member},
     circom::{import_zkey, r1cs_bytes},
     keys::{proving_key_bytes, setup},
-    tables::ProvingTables,
+    tables::{ProvingTables, TablesKey, TABLES_TAG_LEN},
     vote::{prove_ballot, VoteRequest},
     Identity,
 };
@@ -84,9 +84,15 @@ fn small_tables(real: &[u8]) -> Vec<u8> {
         out.extend_from_slice(&real[points..points + keep * 13 * point]);
         pos = points + m * windows * point;
     }
-    out.extend_from_slice(&real[pos..]);
-    ProvingTables::parse("small tables", &out).expect("the small tables parse");
+    out.extend_from_slice(&real[pos..real.len() - TABLES_TAG_LEN]);
+    let file = [out.as_slice(), key().tag_of(&out).as_slice()].concat();
+    ProvingTables::parse("small tables", &file, &key()).expect("the small tables parse");
     out
+}
+
+/// The fuzz target's tag key: its seeds are file bodies, which it tags itself.
+fn key() -> TablesKey {
+    TablesKey::from_bytes([7; 32])
 }
 
 /// The proving key file, and small tables files (with and without matrices, and in
@@ -97,18 +103,16 @@ fn tiny_key_seeds(out: &Out, name: &str, pk: &ProvingKey<Bn254>) {
     out.put("proving_key_trusted", name, &pk_bytes);
     let digest = digest_hex(&pk_bytes);
     let tables = ProvingTables::new(pk);
-    let without = small_tables(&tables.to_bytes(&digest));
+    let without = small_tables(&tables.to_bytes(&digest, &key()));
     out.put("tables", &format!("{name}-no-matrices"), &without);
-    // Version 1: no matrices flag.
-    let mut v1 = without.clone();
-    v1[8..12].copy_from_slice(&1u32.to_le_bytes());
-    v1.pop();
-    ProvingTables::parse("small tables, v1", &v1).expect("the version-1 tables parse");
-    out.put("tables", &format!("{name}-v1"), &v1);
+    // Version 2, untagged: refused.
+    let mut v2 = without.clone();
+    v2[8..12].copy_from_slice(&2u32.to_le_bytes());
+    out.put("tables", &format!("{name}-v2"), &v2);
     tables
         .learn_matrices(pk, Tiny { x: Fr::from(0u64) })
         .expect("the tiny circuit fits its key");
-    out.put("tables", name, &small_tables(&tables.to_bytes(&digest)));
+    out.put("tables", name, &small_tables(&tables.to_bytes(&digest, &key())));
 }
 
 fn main() {
