@@ -220,9 +220,9 @@ fn nothing_in_a_box_is_skipped_silently() {
 fn exit_codes_follow_one_rule() {
     let dir = election();
     let d = dir.path();
-    vote(d, "alice", "0", "alice.json");
-    vote(d, "bob", "1", "bob.json");
-    let mut tampered = json(&d.join("bob.json"));
+    vote(d, "alice", "0", "a.json");
+    vote(d, "bob", "1", "b.json");
+    let mut tampered = json(&d.join("b.json"));
     tampered["votes"] = serde_json::json!([1, 0, 0]);
     std::fs::write(d.join("tampered.json"), tampered.to_string()).unwrap();
 
@@ -234,42 +234,42 @@ fn exit_codes_follow_one_rule() {
     };
     let out = fails(
         d,
-        &args(&["alice.json", "missing.json", "bob.json"]),
+        &args(&["a.json", "missing.json", "b.json"]),
         2,
         "UNREADABLE missing.json",
     );
-    assert!(out.contains("valid     alice.json"), "{out}");
-    assert!(out.contains("valid     bob.json"), "{out}");
+    assert!(out.contains("valid     a.json"), "{out}");
+    assert!(out.contains("valid     b.json"), "{out}");
     let out = fails(
         d,
-        &args(&["alice.json", "tampered.json", "missing.json"]),
+        &args(&["a.json", "tampered.json", "missing.json"]),
         2,
         "REJECTED  tampered.json",
     );
-    assert!(out.contains("valid     alice.json"), "{out}");
-    fails(d, &args(&["tampered.json", "bob.json"]), 1, "REJECTED");
-    ok(d, &args(&["alice.json", "bob.json"]));
-    let mut j = args(&["alice.json", "missing.json", "tampered.json"]);
+    assert!(out.contains("valid     a.json"), "{out}");
+    fails(d, &args(&["tampered.json", "b.json"]), 1, "REJECTED");
+    ok(d, &args(&["a.json", "b.json"]));
+    let mut j = args(&["a.json", "missing.json", "tampered.json"]);
     j.push("--json");
     let out = zkvote(d, &j);
     assert_eq!(out.status.code(), Some(2), "{}", text(&out));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(v["valid"], serde_json::json!(["alice.json"]));
+    assert_eq!(v["valid"], serde_json::json!(["a.json"]));
     assert_eq!(v["rejected"][0]["file"], "tampered.json");
     assert_eq!(v["unreadable"][0]["file"], "missing.json");
     assert_eq!(v["exit_code"], 2);
 
     // tally: a rejected ballot exits 1, and the tally is still written.
-    let (code, bytes) = tally_in(d, "election.json", "keys", &["alice.json", "tampered.json"]);
+    let (code, bytes) = tally_in(d, "election.json", "keys", &["a.json", "tampered.json"]);
     assert_eq!(code, Some(1));
     let t: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
     assert_eq!(t["totals"], serde_json::json!([1, 0, 0]));
     std::fs::remove_file(d.join("tally.json")).unwrap();
-    let (code, _) = tally_in(d, "election.json", "keys", &["alice.json", "bob.json"]);
+    let (code, _) = tally_in(d, "election.json", "keys", &["a.json", "b.json"]);
     assert_eq!(code, Some(0));
     // An input error: exit 2 and nothing written.
     std::fs::remove_file(d.join("tally.json")).unwrap();
-    let (code, bytes) = tally_in(d, "election.json", "keys", &["alice.json", "missing.json"]);
+    let (code, bytes) = tally_in(d, "election.json", "keys", &["a.json", "missing.json"]);
     assert_eq!(code, Some(2));
     assert!(bytes.is_empty(), "nothing written on an input error");
     let (code, _) = tally_in(d, "election.json", "keys", &["--box", "missing-dir"]);

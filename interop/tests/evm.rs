@@ -471,6 +471,54 @@ fn weights_multiply_unless_the_rules_spend_them() {
     assert_eq!(dq.totals(&mut chain, 3), vec![4, 2, 3]);
 }
 
+/// Defence in depth on chain: a weight of 2⁶⁴ or more (such as `r − 1`, which circuit
+/// version 1 let a weighted ballot claim) and packed votes with bits past their
+/// slices are refused by the ballot box itself, before the proof is even verified, so a
+/// contract never multiplies an unbounded weight into a total. (That the circuit
+/// refuses `w = r − 1` is tested in `circuits/src/ballot/constraints.rs`.)
+#[test]
+fn the_ballot_box_refuses_out_of_range_weights_and_votes() {
+    let w = world(CensusKind::Weighted, 4, 3, 4);
+    let e = election(&w, "range", 3, BallotRules::score(3, 3));
+    let mut chain = Chain::new();
+    let d = deploy_election(&mut chain, &w.vk, &e);
+    let good = ballot(&w, &e, 1, vec![1, 0, 3], 11, 40);
+    let r = U256::from_str_radix(
+        &<ark_bn254::Fr as ark_ff::PrimeField>::MODULUS.to_string(),
+        10,
+    )
+    .unwrap();
+    let weight = INPUT + 4;
+    for bad in [
+        r - U256::from(1u64),
+        r - U256::from(5u64),
+        U256::from(1u64) << 64,
+        U256::MAX >> 4,
+    ] {
+        let mut t = good.clone();
+        t[weight] = bad;
+        assert_eq!(
+            d.cast(&mut chain, &t).0,
+            Outcome::Revert(custom_error("WeightOutOfRange", bad)),
+            "weight {bad} not refused as out of range"
+        );
+    }
+    // 3 fields: one packed input of 3 slices of 32 bits; a bit above them is refused.
+    let votes = INPUT + 5;
+    for bit in [96u32, 100, 200, 253] {
+        let mut t = good.clone();
+        t[votes] |= U256::from(1u64) << bit;
+        assert_eq!(
+            d.cast(&mut chain, &t).0,
+            Outcome::Revert(custom_error("VotesOutOfRange", t[votes])),
+            "vote bit {bit} not refused"
+        );
+    }
+    // The honest ballot still counts: 11 × (1, 0, 3).
+    assert_eq!(d.cast(&mut chain, &good).0, Outcome::Ok(Vec::new()));
+    assert_eq!(d.totals(&mut chain, 3), vec![11, 0, 33]);
+}
+
 /// Gas of one ballot: `verifyProof` alone and `BallotBox.cast`, both whole transactions
 /// (21,000 base and call data included). Semaphore v4's `validateProof` is ~289k.
 #[test]

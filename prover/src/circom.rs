@@ -548,19 +548,30 @@ pub fn import_ballot_zkey<R: rand::RngCore + rand::CryptoRng>(
     let r1cs = ballot_r1cs(shape)?;
     let pk = import_zkey(file, bytes, &r1cs)?;
     crate::keys::check_proving_key(file, &pk)?;
+    check_key_proves_sample::<CircomReduction, _>(file, &pk, shape, rng)?;
+    Ok(pk)
+}
+
+/// Proves a sample ballot of `shape` ([`sample_ballot_circuit`]) with `pk` under the QAP
+/// reduction `Q` and verifies it under `pk`'s own verifying key: an error naming
+/// `file` when it does not verify, i.e. when the key was made for another circuit.
+pub fn check_key_proves_sample<Q: R1CSToQAP, R: rand::RngCore + rand::CryptoRng>(
+    file: &str,
+    pk: &ProvingKey<Bn254>,
+    shape: BallotShape,
+    rng: &mut R,
+) -> Result<(), Error> {
     let (circuit, inputs) = sample_ballot_circuit(shape, rng)?;
-    let proof = <ark_groth16::Groth16<Bn254, CircomReduction> as ark_snark::SNARK<Fr>>::prove(
-        &pk, circuit, rng,
-    )
-    .map_err(synthesis)?;
+    let proof = <ark_groth16::Groth16<Bn254, Q> as ark_snark::SNARK<Fr>>::prove(pk, circuit, rng)
+        .map_err(synthesis)?;
     let pvk = ark_groth16::prepare_verifying_key(&pk.vk);
     match ark_groth16::Groth16::<Bn254>::verify_proof(&pvk, &proof, &inputs) {
-        Ok(true) => Ok(pk),
+        Ok(true) => Ok(()),
         _ => Err(Error::KeyFile {
             file: file.to_string(),
             what: format!(
-                "the zkey is not for this circuit ({shape}): a sample ballot proved with it does \
-                 not verify (its A and B matrices match, so its matrix C, or its L or H bases, differ)"
+                "the key is not for this circuit ({shape}): a sample ballot proved with it does \
+                 not verify (if its A and B matrices match, its matrix C, or its L or H bases, differ)"
             ),
         }),
     }
@@ -778,6 +789,74 @@ mod tests {
         assert_eq!(&w[..12], b"wtns\x02\x00\x00\x00\x02\x00\x00\x00");
         assert_eq!(w.len(), 12 + 12 + 40 + 12 + 64);
         assert_eq!(&w[w.len() - 32..w.len() - 30], &[2, 1]);
+    }
+
+    /// Replays an R1CS's matrices as a circuit (no values: for setups only).
+    struct Replay(R1cs);
+
+    impl ConstraintSynthesizer<Fr> for Replay {
+        fn generate_constraints(self, cs: ConstraintSystemRef<Fr>) -> Result<(), SynthesisError> {
+            use ark_relations::gr1cs::{LinearCombination, Variable};
+            let r = self.0;
+            let mut wires = vec![Variable::One];
+            for _ in 0..r.num_public {
+                wires.push(cs.new_input_variable(|| Ok(Fr::zero()))?);
+            }
+            while wires.len() < r.num_wires {
+                wires.push(cs.new_witness_variable(|| Ok(Fr::zero()))?);
+            }
+            let lc = |row: &[(Fr, usize)]| {
+                let mut lc = LinearCombination::zero();
+                for &(c, w) in row {
+                    lc += (c, wires[w]);
+                }
+                lc
+            };
+            for i in 0..r.a.len() {
+                let (a, b, c) = (lc(&r.a[i]), lc(&r.b[i]), lc(&r.c[i]));
+                cs.enforce_r1cs_constraint(|| a, || b, || c)?;
+            }
+            Ok(())
+        }
+    }
+
+    /// A key made for a circuit that differs from the ballot circuit only in matrix C
+    /// (which a zkey does not store) proves no sample ballot, so the import refuses it;
+    /// the same key for the unchanged matrices passes, so the refusal is C's.
+    #[test]
+    fn a_key_for_another_matrix_c_is_refused_by_the_sample_proof() {
+        use ark_snark::SNARK;
+        use rand::SeedableRng;
+        let shape = BallotShape::new(2, 1, zkvote_circuits::ballot::CensusKind::Plain).unwrap();
+        let r1cs = ballot_r1cs(shape).unwrap();
+        let mut rng = rand_chacha::ChaCha20Rng::seed_from_u64(31);
+        let (same, _) = ark_groth16::Groth16::<Bn254, CircomReduction>::circuit_specific_setup(
+            Replay(r1cs.clone()),
+            &mut rng,
+        )
+        .unwrap();
+        check_key_proves_sample::<CircomReduction, _>("same.zkey", &same, shape, &mut rng).unwrap();
+        // One coefficient of C changed in one constraint, A and B untouched: the
+        // constant wire's, which is 1 in every witness.
+        let mut other = r1cs.clone();
+        match other.c[0].first_mut() {
+            Some((c, 0)) => *c += Fr::from(1u64),
+            _ => other.c[0].insert(0, (Fr::from(1u64), 0)),
+        }
+        assert_eq!((&other.a, &other.b), (&r1cs.a, &r1cs.b));
+        let (changed, _) = ark_groth16::Groth16::<Bn254, CircomReduction>::circuit_specific_setup(
+            Replay(other),
+            &mut rng,
+        )
+        .unwrap();
+        let err =
+            check_key_proves_sample::<CircomReduction, _>("c.zkey", &changed, shape, &mut rng)
+                .unwrap_err()
+                .to_string();
+        assert!(
+            err.starts_with("c.zkey: ") && err.contains("matrix C"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -31,7 +31,7 @@ use ark_ec::AffineRepr;
 use ark_ff::PrimeField;
 use ark_groth16::VerifyingKey;
 use zkvote_circuits::{
-    ballot::{public_inputs::BallotInstance, rules_layout, VALUE_BITS, VOTES_PER_INPUT},
+    ballot::{public_inputs::BallotInstance, rules_layout, COST_BITS, VALUE_BITS, VOTES_PER_INPUT},
     election::Election,
     field::fr_to_decimal,
 };
@@ -320,6 +320,8 @@ pub fn ballot_box_contract(election: &Election) -> Result<String, Error> {
     let _ = writeln!(w, "    error WrongRules(uint256 rules);");
     let _ = writeln!(w, "    error NullifierUsed(uint256 nullifier);");
     let _ = writeln!(w, "    error InvalidProof();");
+    let _ = writeln!(w, "    error WeightOutOfRange(uint256 weight);");
+    let _ = writeln!(w, "    error VotesOutOfRange(uint256 packedVotes);");
     let _ = writeln!(
         w,
         "    event BallotCast(uint256 indexed nullifier, uint256 weight);"
@@ -366,6 +368,23 @@ pub fn ballot_box_contract(election: &Election) -> Result<String, Error> {
         w,
         "        if (nullifierUsed[nullifier]) revert NullifierUsed(nullifier);"
     );
+    // Defence in depth: the circuit (version 2) already bounds the weight and every
+    // vote; the contract does not rely on it before multiplying and adding.
+    let _ = writeln!(
+        w,
+        "        if (input[{}] >> {COST_BITS} != 0) revert WeightOutOfRange(input[{}]);",
+        BallotInstance::WEIGHT,
+        BallotInstance::WEIGHT
+    );
+    for j in 0..shape.vote_inputs() {
+        let slots = VOTES_PER_INPUT.min(shape.fields - j * VOTES_PER_INPUT);
+        let k = BallotInstance::VOTES + j;
+        let _ = writeln!(
+            w,
+            "        if (input[{k}] >> {} != 0) revert VotesOutOfRange(input[{k}]);",
+            slots * VALUE_BITS
+        );
+    }
     let _ = writeln!(
         w,
         "        if (!verifier.verifyProof(a, b, c, input)) revert InvalidProof();"
