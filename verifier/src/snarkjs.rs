@@ -268,12 +268,14 @@ pub fn solidity_calldata(proof: &Proof<Bn254>, inputs: &[Fr]) -> String {
 mod tests {
     use super::*;
 
+    /// Generators everywhere but δ (a key with δ = γ = the generator lets anyone forge).
     fn generators_key() -> SnarkjsVerifyingKey {
+        use ark_ec::CurveGroup;
         export_verifying_key(&VerifyingKey {
             alpha_g1: G1Affine::generator(),
             beta_g2: G2Affine::generator(),
             gamma_g2: G2Affine::generator(),
-            delta_g2: G2Affine::generator(),
+            delta_g2: (G2Affine::generator() * ark_bn254::Fr::from(7u64)).into_affine(),
             gamma_abc_g1: vec![G1Affine::generator(); 2],
         })
     }
@@ -282,6 +284,28 @@ mod tests {
     fn a_key_of_generators_imports() {
         let vk = import_verifying_key(&generators_key()).unwrap();
         assert_eq!(vk.gamma_abc_g1.len(), 2);
+    }
+
+    /// `zkvote import snarkjs --vk` refuses what snarkjs exports from an un-contributed
+    /// `*_0000.zkey` (γ = δ = the G2 generator), and a δ of the generator alone.
+    #[test]
+    fn uncontributed_snarkjs_keys_are_refused() {
+        let mut k = generators_key();
+        k.vk_delta_2 = k.vk_gamma_2.clone();
+        let e = import_verifying_key(&k).unwrap_err().to_string();
+        assert!(e.contains("gamma equals delta"), "{e}");
+        let mut k = generators_key();
+        k.vk_gamma_2 = generators_key().vk_delta_2;
+        k.vk_delta_2 = export_verifying_key(&VerifyingKey {
+            alpha_g1: G1Affine::generator(),
+            beta_g2: G2Affine::generator(),
+            gamma_g2: G2Affine::generator(),
+            delta_g2: G2Affine::generator(),
+            gamma_abc_g1: vec![],
+        })
+        .vk_delta_2;
+        let e = import_verifying_key(&k).unwrap_err().to_string();
+        assert!(e.contains("delta is the generator"), "{e}");
     }
 
     /// Regression (fuzz target `snarkjs_vk`): `nPublic` = 2^64 - 1 with no `IC` point
