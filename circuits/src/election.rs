@@ -229,7 +229,8 @@ mod tests {
         let json = serde_json::to_string(&e).unwrap();
         let back: Election = serde_json::from_str(&json).unwrap();
         assert_eq!(back, e);
-        let variants: Vec<Box<dyn Fn(&mut Election)>> = vec![
+        type Change = Box<dyn Fn(&mut Election)>;
+        let variants: Vec<Change> = vec![
             Box::new(|e| e.title.push('!')),
             Box::new(|e| e.options[0] = "Z".into()),
             Box::new(|e| e.mode = "approval".into()),

@@ -156,7 +156,7 @@ fn word(x: U256) -> [u8; 32] {
 
 /// The 32-byte words of snarkjs call data text: `[a],[[b]],[c],[inputs]`.
 fn calldata_words(text: &str) -> Vec<U256> {
-    text.split(|c| matches!(c, '[' | ']' | ',' | ' ' | '"'))
+    text.split(['[', ']', ',', ' ', '"'])
         .filter(|s| !s.is_empty())
         .map(|s| U256::from_str_radix(s.strip_prefix("0x").unwrap(), 16).unwrap())
         .collect()

@@ -90,13 +90,16 @@ fn election_and_key(
     Ok((election, pvk))
 }
 
+/// A ballot's proof and public inputs, or the exit code of its rejection.
+type Checked = Result<(Proof<Bn254>, Vec<Fr>), u8>;
+
 /// Reads a ballot and verifies it against the election: only valid ballots are
 /// exported. `Ok(Err(1))` when the ballot is rejected (the reason is printed).
 fn valid_ballot(
     election: &Election,
     pvk: &PreparedVerifyingKey<Bn254>,
     path: &Path,
-) -> Result<Result<(Proof<Bn254>, Vec<Fr>), u8>, CliError> {
+) -> Result<Checked, CliError> {
     let name = path.display().to_string();
     let ballot =
         Ballot::from_json(&name, &read_text(path)?).map_err(|e| input_error(e.to_string()))?;
