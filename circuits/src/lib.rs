@@ -24,6 +24,8 @@ pub mod field;
 pub mod ifma52;
 pub mod nullifier;
 pub mod poseidon;
+#[cfg(test)]
+pub(crate) mod tamper;
 #[cfg(any(test, feature = "test-vectors"))]
 pub mod test_vectors;
 

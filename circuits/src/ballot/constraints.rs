@@ -359,6 +359,67 @@ pub(crate) mod tests {
         }
     }
 
+    /// Every witness of the rules gadget is bound: the active flags, the vote slices,
+    /// the inverses of the uniqueness check, the range bits of the bounds, the costs
+    /// and the weight. Each is changed alone (to `w + 1`, and a bit to 2) and each
+    /// change must leave the system unsatisfied. Ballots whose witnesses are all
+    /// determined: every field used and distinct (so every inverse is required).
+    #[test]
+    fn every_rules_witness_is_bound() {
+        let cases = [
+            (
+                CensusKind::Plain,
+                BallotRules::ranked(8),
+                vec![3u32, 1, 4, 8, 5, 2, 6, 7],
+                1u64,
+                1u64,
+            ),
+            (
+                CensusKind::Weighted,
+                BallotRules {
+                    unique_values: true,
+                    ..BallotRules::score(8, 9)
+                },
+                vec![9, 0, 4, 7, 1, 2, 3, 8],
+                7,
+                12,
+            ),
+        ];
+        for (kind, rules, votes, w, cw) in cases {
+            let shape = BallotShape::new(20, 8, kind).unwrap();
+            assert!(rules.check(&shape, &votes, w, cw).is_ok(), "{rules:?}");
+            let cs = ConstraintSystem::<Fr>::new_ref();
+            let r = FpVar::new_input(cs.clone(), || Ok(rules.pack().unwrap())).unwrap();
+            let p: Vec<_> = pack_votes(&votes)
+                .iter()
+                .map(|x| FpVar::new_input(cs.clone(), || Ok(*x)).unwrap())
+                .collect();
+            let wv = FpVar::new_input(cs.clone(), || Ok(Fr::from(w))).unwrap();
+            // As in the ballot circuit: a plain census's weight is the constant 1.
+            let cwv = match kind {
+                CensusKind::Plain => FpVar::one(),
+                CensusKind::Weighted => {
+                    FpVar::new_witness(cs.clone(), || Ok(Fr::from(cw))).unwrap()
+                }
+            };
+            enforce_rules(
+                &cs,
+                &shape,
+                RulesInputs {
+                    rules: &r,
+                    votes_packed: &p,
+                    weight: &wv,
+                    census_weight: &cwv,
+                },
+            )
+            .unwrap();
+            let n = cs.num_witness_variables();
+            assert!(n > 400, "{n} witnesses");
+            let free = crate::tamper::free_witnesses(&cs);
+            assert!(free.is_empty(), "{kind}: free witnesses {free:?} of {n}");
+        }
+    }
+
     /// Every preset over an exhaustive grid of small ballots: both outcomes occur
     /// often, and the circuit agrees with the native rules on each.
     #[test]

@@ -223,6 +223,29 @@ mod tests {
         (active, bits, sibs)
     }
 
+    /// Every witness of a membership proof whose path uses every level (a full tree)
+    /// is bound: the index bits and level flags are boolean (a 2 is refused) and the
+    /// siblings and intermediate hashes are fixed by the root. Changing any one alone
+    /// leaves the system unsatisfied.
+    #[test]
+    fn every_path_witness_is_bound_and_bits_are_boolean() {
+        let depth = 3;
+        let tree = census(1 << depth, 71);
+        let p = tree.proof(5).unwrap();
+        assert_eq!(p.siblings.len(), depth);
+        let cs = ConstraintSystem::<Fr>::new_ref();
+        let public_root = FpVar::new_input(cs.clone(), || Ok(tree.root().unwrap())).unwrap();
+        let leaf = FpVar::new_witness(cs.clone(), || Ok(p.leaf)).unwrap();
+        let path = MerklePathVar::new_witness(cs.clone(), Some(&p), depth).unwrap();
+        root_var(&leaf, &path)
+            .unwrap()
+            .enforce_equal(&public_root)
+            .unwrap();
+        let n = cs.num_witness_variables();
+        let free = crate::tamper::free_witnesses(&cs);
+        assert!(free.is_empty(), "free witnesses {free:?} of {n}");
+    }
+
     fn census(n: usize, seed: u64) -> LeanImt {
         let mut rng = rand_chacha::ChaCha20Rng::seed_from_u64(seed);
         LeanImt::new((0..n).map(|_| Fr::rand(&mut rng)).collect()).unwrap()
