@@ -408,21 +408,10 @@ fn proving_tables() {
         pk
     );
     let vote = |who: &str, out: &str, extra: &[&str]| {
-        let mut args = vec![
-            "vote",
-            "--identity",
-            who,
-            "--census",
-            "census.json",
-            "--election",
-            "election.json",
-            "--choice",
-            "1",
-            "--out",
-            out,
-        ];
-        args.extend_from_slice(extra);
-        args.iter().map(|s| s.to_string()).collect::<Vec<_>>()
+        let who = who.trim_end_matches(".json");
+        let mut args = common::vote_args(who, "1", out);
+        args.extend(extra.iter().map(|s| s.to_string()));
+        args
     };
     fn refs(args: &[String]) -> Vec<&str> {
         args.iter().map(String::as_str).collect()

@@ -78,23 +78,7 @@ fn vote_refuses_to_overwrite_a_ballot() {
         &["setup", "--depth", "4", "--fields", "3", "--out", "keys"],
     );
     abc_election(d, &[]);
-    let vote = |who: &str, out: &str| -> Vec<String> {
-        [
-            "vote",
-            "--identity",
-            &format!("{who}.json"),
-            "--census",
-            "census.json",
-            "--election",
-            "election.json",
-            "--choice",
-            "1",
-            "--out",
-            out,
-        ]
-        .map(String::from)
-        .to_vec()
-    };
+    let vote = |who: &str, out: &str| common::vote_args(who, "1", out);
     ok(d, &args(&vote("alice", "box/alice.json")));
     let ballot = std::fs::read(d.join("box/alice.json")).unwrap();
 

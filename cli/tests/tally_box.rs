@@ -21,22 +21,7 @@ fn election() -> tempfile::TempDir {
 }
 
 fn vote(d: &Path, who: &str, choice: &str, out: &str) {
-    ok(
-        d,
-        &[
-            "vote",
-            "--identity",
-            &format!("{who}.json"),
-            "--census",
-            "census.json",
-            "--election",
-            "election.json",
-            "--choice",
-            choice,
-            "--out",
-            out,
-        ],
-    );
+    common::vote(d, who, choice, out);
 }
 
 /// `zkvote tally` run in `cwd`; exit code and the `--out` file's bytes.

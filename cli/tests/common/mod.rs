@@ -112,3 +112,29 @@ pub fn abc_election(dir: &Path, extra: &[&str]) {
     args.extend_from_slice(extra);
     ok(dir, &args);
 }
+
+/// The arguments of `zkvote vote` for `<who>.json` on `census.json` and
+/// `election.json` with `--choice choice`, writing `out`.
+pub fn vote_args(who: &str, choice: &str, out: &str) -> Vec<String> {
+    [
+        "vote",
+        "--identity",
+        &format!("{who}.json"),
+        "--census",
+        "census.json",
+        "--election",
+        "election.json",
+        "--choice",
+        choice,
+        "--out",
+        out,
+    ]
+    .map(String::from)
+    .to_vec()
+}
+
+/// Runs `zkvote vote` (see [`vote_args`]), which must succeed; its output.
+pub fn vote(dir: &Path, who: &str, choice: &str, out: &str) -> String {
+    let args = vote_args(who, choice, out);
+    ok(dir, &args.iter().map(String::as_str).collect::<Vec<_>>())
+}
