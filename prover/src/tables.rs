@@ -198,7 +198,7 @@ impl ProvingTables {
     }
 
     /// Learns the constraint matrices from `circuit` (any assignment, e.g. the shape's
-    /// setup circuit), as `zkvote setup --tables` does before writing the file. Fails
+    /// setup circuit), as `zkvote tables` does before writing the file. Fails
     /// when the circuit does not fit the key's sizes.
     pub fn learn_matrices<C: ConstraintSynthesizer<Fr>>(
         &self,
@@ -402,7 +402,7 @@ impl ProvingTables {
         };
         let f = std::fs::File::open(path).map_err(io)?;
         // SAFETY: the map is read-only, and zkvote never rewrites a tables file in
-        // place: `zkvote setup --tables` writes a new file and renames it over the old
+        // place: `zkvote tables` writes a new file and renames it over the old
         // name (`zkvote_verifier::fs::write_file`), so this map keeps the old inode's
         // bytes, which neither shrink (no SIGBUS) nor change under us. Only a foreign
         // program writing into the file could change the values read, and that can

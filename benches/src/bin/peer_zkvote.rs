@@ -50,7 +50,7 @@ fn main() {
     }
     let pvk = prepare_verifying_key(&f.vk);
     let mut rng = ChaCha20Rng::seed_from_u64(9);
-    // Precomputed tables are loaded once per process, like the keys (`zkvote setup --tables`).
+    // Precomputed tables are loaded once per process, like the keys (`zkvote tables`).
     let tables = ProvingTables::new(&f.pk);
     tables
         .learn_matrices(
