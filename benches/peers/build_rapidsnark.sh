@@ -6,8 +6,10 @@
 #   needs: git, cmake (>=3.10), nasm, g++, libgmp-dev, nlohmann-json3-dev
 #          (Debian: apt-get install -y cmake nasm build-essential libgmp-dev nlohmann-json3-dev)
 #   usage: build_rapidsnark.sh [OUT_DIR]     (default benches/peers/work/rapidsnark)
-#   sources: GitHub, or local git mirrors named by RAPIDSNARK_GIT / FFIASM_GIT (GitHub is
-#            not reachable from every machine; run.sh skips rapidsnark when this fails)
+#   sources: the public repositories (github.com/iden3/rapidsnark, github.com/iden3/ffiasm)
+#            by default; RAPIDSNARK_GIT / FFIASM_GIT name another clone or mirror (a URL or
+#            a local path) where those are not reachable (run.sh skips rapidsnark when this
+#            fails)
 #   result: $OUT_DIR/<tag>/build_prover/src/prover
 #
 # Version: rapidsnark v0.0.6 with ffiasm b9dce0a (the ffiasm commit v0.0.6 pins), because the
@@ -18,10 +20,8 @@ set -euo pipefail
 OUT="${1:-$(cd "$(dirname "$0")" && pwd)/work/rapidsnark}"
 TAG="${RAPIDSNARK_TAG:-v0.0.6}"
 FFIASM_COMMIT="${FFIASM_COMMIT:-b9dce0a78a0ee172c23cee2465904383ea43f0ec}"
-RS_GIT="${RAPIDSNARK_GIT:-/work/.mirror/iden3+rapidsnark/repo}"
-FF_GIT="${FFIASM_GIT:-/work/.mirror/iden3+ffiasm/repo}"
-[ -d "$RS_GIT" ] || RS_GIT=https://github.com/iden3/rapidsnark
-[ -d "$FF_GIT" ] || FF_GIT=https://github.com/iden3/ffiasm
+RS_GIT="${RAPIDSNARK_GIT:-https://github.com/iden3/rapidsnark}"
+FF_GIT="${FFIASM_GIT:-https://github.com/iden3/ffiasm}"
 
 for t in git cmake nasm g++; do command -v "$t" >/dev/null || { echo "missing $t" >&2; exit 1; }; done
 [ -f /usr/include/gmp.h ] || [ -f /usr/include/x86_64-linux-gnu/gmp.h ] || { echo "missing libgmp-dev" >&2; exit 1; }
