@@ -288,22 +288,7 @@ fn a_snarkjs_ceremony_key_proves_ballots_that_zkvote_and_snarkjs_accept() {
             ],
         );
         assert!(out.contains("proving tables: "), "{out}");
-        let out = ok(
-            d,
-            &[
-                "vote",
-                "--identity",
-                &format!("{who}.json"),
-                "--census",
-                "census.json",
-                "--election",
-                "election.json",
-                "--choice",
-                choice,
-                "--out",
-                &format!("box/{who}.json"),
-            ],
-        );
+        let out = common::vote(d, who, choice, &format!("box/{who}.json"));
         assert!(
             out.contains("key and tables loaded") && out.contains("with tables"),
             "{out}"

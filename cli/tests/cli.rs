@@ -43,24 +43,7 @@ fn a_small_election_end_to_end_with_every_bad_case() {
     let root = ok(d, &["census", "root", "census.json"]);
     assert!(root.trim().chars().all(|c| c.is_ascii_digit()));
 
-    let vote = |who: &str, choice: &str, out: &str| {
-        ok(
-            d,
-            &[
-                "vote",
-                "--identity",
-                &format!("{who}.json"),
-                "--census",
-                "census.json",
-                "--election",
-                "election.json",
-                "--choice",
-                choice,
-                "--out",
-                out,
-            ],
-        )
-    };
+    let vote = |who: &str, choice: &str, out: &str| common::vote(d, who, choice, out);
     std::fs::create_dir(d.join("box")).unwrap();
     vote("alice", "0", "box/1-alice.json");
     vote("bob", "2", "box/2-bob.json");
