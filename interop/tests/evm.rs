@@ -475,7 +475,8 @@ fn weights_multiply_unless_the_rules_spend_them() {
 /// version 1 let a weighted ballot claim) and packed votes with bits past their
 /// slices are refused by the ballot box itself, before the proof is even verified, so a
 /// contract never multiplies an unbounded weight into a total. (That the circuit
-/// refuses `w = r − 1` is tested in `circuits/src/ballot/constraints.rs`.)
+/// refuses `w = r − 1` is tested in `circuits/src/ballot/constraints.rs` and, on the
+/// whole circuit, in `circuits/src/ballot/raw.rs`; with a real proof below.)
 #[test]
 fn the_ballot_box_refuses_out_of_range_weights_and_votes() {
     let w = world(CensusKind::Weighted, 4, 3, 4);
@@ -517,6 +518,100 @@ fn the_ballot_box_refuses_out_of_range_weights_and_votes() {
     // The honest ballot still counts: 11 × (1, 0, 3).
     assert_eq!(d.cast(&mut chain, &good).0, Outcome::Ok(Vec::new()));
     assert_eq!(d.totals(&mut chain, 3), vec![11, 0, 33]);
+}
+
+/// The review's exploit, end to end, with a real proof: under circuit version 1 a member
+/// of census weight 11 could prove a ballot with `w = r − 1` (the raw test circuit builds
+/// version 1's statement and a key is made for it). That proof verifies under its key on
+/// chain (`verifyProof` is true), and the ballot box refuses it anyway
+/// (`WeightOutOfRange`) instead of adding `vᵢ·(r − 1)` to a total. With today's statement
+/// the same assignment is unsatisfiable, and a proof forced out of it does not verify.
+#[test]
+fn a_real_version_1_proof_of_weight_r_minus_1_is_refused_on_chain() {
+    use ark_groth16::Groth16;
+    use ark_snark::SNARK;
+    use zkvote_circuits::ballot::{
+        public_inputs::pack_votes,
+        raw::{RawBallotCircuit, RawWitness, Statement},
+    };
+    let w = world(CensusKind::Weighted, 4, 3, 5);
+    let mut rng = ChaCha20Rng::seed_from_u64(50);
+    let (pk1, vk1) = Groth16::<Bn254>::circuit_specific_setup(
+        RawBallotCircuit::for_setup(w.shape, Statement::Version1),
+        &mut rng,
+    )
+    .unwrap();
+    let rules = BallotRules::single(3);
+    let e = Election::new(
+        "v1".into(),
+        (0..3).map(|i| format!("o{i}")).collect(),
+        "custom".into(),
+        rules.clone(),
+        CensusRef {
+            root: w.census.root(),
+            size: w.census.members().len() as u64,
+        },
+        w.shape,
+        digest_hex(&verifying_key_bytes(&w.shape, &vk1)),
+        digest_hex(&proving_key_bytes(&w.shape, &pk1)),
+    )
+    .unwrap();
+    let who = 1;
+    let (path, census_weight) = w.census.proof_for(&w.ids[who].commitment()).unwrap();
+    assert_eq!(census_weight, 11);
+    let secret = w.ids[who].secret_scalar();
+    let votes = [0u32, 1, 0];
+    let r_minus_1 = -Fr::from(1u64);
+    let mut public = vec![
+        e.id,
+        w.census.root(),
+        zkvote_circuits::nullifier::nullifier(e.id, secret),
+        rules.pack().unwrap(),
+        r_minus_1,
+    ];
+    public.extend(pack_votes(&votes));
+    let circuit = |statement| RawBallotCircuit {
+        shape: w.shape,
+        statement,
+        public: Some(public.clone()),
+        witness: Some(RawWitness {
+            secret,
+            path: path.clone(),
+            census_weight: Fr::from(census_weight),
+        }),
+    };
+    let proof = Groth16::<Bn254>::prove(&pk1, circuit(Statement::Version1), &mut rng).unwrap();
+    assert!(
+        Groth16::<Bn254>::verify(&vk1, &public, &proof).unwrap(),
+        "the version-1 proof is a real proof of its statement"
+    );
+
+    let mut chain = Chain::new();
+    let d = deploy_election(&mut chain, &vk1, &e);
+    let words = calldata_words(&solidity_calldata(&proof, &public));
+    assert!(d.verify(&mut chain, &words).0, "verifyProof accepts it");
+    assert_eq!(
+        d.cast(&mut chain, &words).0,
+        Outcome::Revert(custom_error("WeightOutOfRange", fr_word(&r_minus_1))),
+        "the ballot box must refuse a weight of r - 1"
+    );
+    assert_eq!(d.totals(&mut chain, 3), vec![0, 0, 0]);
+
+    // Today's statement: the same values do not satisfy it, and the proof the prover
+    // computes anyway does not verify under today's key, off chain or on chain.
+    {
+        use ark_relations::gr1cs::{ConstraintSynthesizer, ConstraintSystem};
+        let cs = ConstraintSystem::<Fr>::new_ref();
+        circuit(Statement::Current)
+            .generate_constraints(cs.clone())
+            .unwrap();
+        assert!(!cs.is_satisfied().unwrap());
+    }
+    let forced = Groth16::<Bn254>::prove(&w.pk, circuit(Statement::Current), &mut rng).unwrap();
+    assert!(!Groth16::<Bn254>::verify(&w.vk, &public, &forced).unwrap());
+    let d2 = deploy_election(&mut chain, &w.vk, &election(&w, "v2", 3, rules));
+    let words = calldata_words(&solidity_calldata(&forced, &public));
+    assert!(!d2.verify(&mut chain, &words).0);
 }
 
 /// Gas of one ballot: `verifyProof` alone and `BallotBox.cast`, both whole transactions

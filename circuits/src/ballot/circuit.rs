@@ -14,7 +14,7 @@ use ark_r1cs_std::{alloc::AllocVar, eq::EqGadget, fields::fp::FpVar, fields::Fie
 use ark_relations::gr1cs::{ConstraintSynthesizer, ConstraintSystemRef, SynthesisError};
 
 use super::{
-    constraints::{enforce_rules, RulesInputs},
+    constraints::{enforce_rules_of, RulesInputs},
     public_inputs::BallotInstance,
     BallotShape, CensusKind,
 };
@@ -75,64 +75,107 @@ impl BallotCircuit {
 impl ConstraintSynthesizer<Fr> for BallotCircuit {
     fn generate_constraints(self, cs: ConstraintSystemRef<Fr>) -> Result<(), SynthesisError> {
         let shape = self.shape;
-        let n = BallotInstance::num_inputs(&shape);
-        let values = match &self.instance {
+        let public = match &self.instance {
             Some(inst) => Some(
                 inst.to_field_elements(&shape)
                     .map_err(|_| SynthesisError::Unsatisfiable)?,
             ),
             None => None,
         };
-        let public = (0..n)
-            .map(|k| {
-                FpVar::new_input(cs.clone(), || {
-                    values
-                        .as_ref()
-                        .map(|v| v[k])
-                        .ok_or(SynthesisError::AssignmentMissing)
-                })
-            })
-            .collect::<Result<Vec<_>, _>>()?;
-        let wit = self.witness.as_ref();
-
-        // 1. Identity.
-        let secret = FpVar::new_witness(cs.clone(), || {
-            wit.map(|w| w.secret)
-                .ok_or(SynthesisError::AssignmentMissing)
-        })?;
-        let pk = derive_public_key_var(&secret)?;
-        let commitment = hash2_var(&pk.x, &pk.y)?;
-
-        // 2. Membership.
-        let (leaf, census_weight) = match shape.census {
-            CensusKind::Plain => (commitment, FpVar::one()),
-            CensusKind::Weighted => {
-                let w = FpVar::new_witness(cs.clone(), || {
-                    wit.map(|w| Fr::from(w.census_weight))
-                        .ok_or(SynthesisError::AssignmentMissing)
-                })?;
-                (hash2_var(&commitment, &w)?, w)
-            }
-        };
-        let path = MerklePathVar::new_witness(cs.clone(), wit.map(|w| &w.path), shape.max_depth)?;
-        root_var(&leaf, &path)?.enforce_equal(&public[BallotInstance::CENSUS_ROOT])?;
-
-        // 3. Nullifier.
-        nullifier_var(&public[BallotInstance::ELECTION_ID], &secret)?
-            .enforce_equal(&public[BallotInstance::NULLIFIER])?;
-
-        // 4. Rules.
-        enforce_rules(
-            &cs,
-            &shape,
-            RulesInputs {
-                rules: &public[BallotInstance::RULES],
-                votes_packed: &public[BallotInstance::VOTES..],
-                weight: &public[BallotInstance::WEIGHT],
-                census_weight: &census_weight,
-            },
-        )
+        let private = self.witness.as_ref().map(|w| Private {
+            secret: w.secret,
+            path: &w.path,
+            census_weight: Fr::from(w.census_weight),
+        });
+        synthesize(&cs, &shape, public.as_deref(), private, Statement::Current)
     }
+}
+
+/// Which statement the synthesis builds: today's, or (tests only) an earlier one whose
+/// hole a test must still be able to exhibit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Statement {
+    /// The statement of [`CIRCUIT_VERSION`](super::CIRCUIT_VERSION).
+    Current,
+    /// Tests only: circuit version 1, whose weighted arm did not range-check the weight
+    /// spent `w` (so `w = r − 1` was satisfiable). Only for showing that the contract
+    /// and the verifier refuse what that statement let through.
+    #[cfg(any(test, feature = "test-circuits"))]
+    Version1,
+}
+
+/// The private values, as field elements (a raw circuit may give any).
+#[derive(Clone, Copy)]
+pub(crate) struct Private<'a> {
+    pub(crate) secret: Fr,
+    pub(crate) path: &'a MerkleProof,
+    pub(crate) census_weight: Fr,
+}
+
+/// The one synthesis of the ballot statement, shared by [`BallotCircuit`] (typed
+/// values) and the tests' raw circuit (any field elements). `public`, when given, holds
+/// exactly [`BallotInstance::num_inputs`] elements.
+pub(crate) fn synthesize(
+    cs: &ConstraintSystemRef<Fr>,
+    shape: &BallotShape,
+    public: Option<&[Fr]>,
+    private: Option<Private<'_>>,
+    statement: Statement,
+) -> Result<(), SynthesisError> {
+    let n = BallotInstance::num_inputs(shape);
+    if public.is_some_and(|p| p.len() != n) {
+        return Err(SynthesisError::Unsatisfiable);
+    }
+    let public = (0..n)
+        .map(|k| {
+            FpVar::new_input(cs.clone(), || {
+                public
+                    .map(|v| v[k])
+                    .ok_or(SynthesisError::AssignmentMissing)
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+
+    // 1. Identity.
+    let secret = FpVar::new_witness(cs.clone(), || {
+        private
+            .map(|w| w.secret)
+            .ok_or(SynthesisError::AssignmentMissing)
+    })?;
+    let pk = derive_public_key_var(&secret)?;
+    let commitment = hash2_var(&pk.x, &pk.y)?;
+
+    // 2. Membership.
+    let (leaf, census_weight) = match shape.census {
+        CensusKind::Plain => (commitment, FpVar::one()),
+        CensusKind::Weighted => {
+            let w = FpVar::new_witness(cs.clone(), || {
+                private
+                    .map(|w| w.census_weight)
+                    .ok_or(SynthesisError::AssignmentMissing)
+            })?;
+            (hash2_var(&commitment, &w)?, w)
+        }
+    };
+    let path = MerklePathVar::new_witness(cs.clone(), private.map(|w| w.path), shape.max_depth)?;
+    root_var(&leaf, &path)?.enforce_equal(&public[BallotInstance::CENSUS_ROOT])?;
+
+    // 3. Nullifier.
+    nullifier_var(&public[BallotInstance::ELECTION_ID], &secret)?
+        .enforce_equal(&public[BallotInstance::NULLIFIER])?;
+
+    // 4. Rules.
+    enforce_rules_of(
+        cs,
+        shape,
+        RulesInputs {
+            rules: &public[BallotInstance::RULES],
+            votes_packed: &public[BallotInstance::VOTES..],
+            weight: &public[BallotInstance::WEIGHT],
+            census_weight: &census_weight,
+        },
+        statement,
+    )
 }
 
 #[cfg(test)]

@@ -20,6 +20,8 @@ pub mod circuit;
 #[cfg(feature = "r1cs")]
 pub mod constraints;
 pub mod public_inputs;
+#[cfg(all(feature = "r1cs", any(test, feature = "test-circuits")))]
+pub mod raw;
 
 use ark_bn254::Fr;
 use serde::{Deserialize, Serialize};
