@@ -79,7 +79,7 @@ fn ballot(c: &mut Criterion) {
             .expect("proof");
         let pvk = prepare_verifying_key(&f.vk);
         g.bench_function(BenchmarkId::new("single", format!("d20-f{fields}")), |b| {
-            b.iter(|| zkvote_verifier::verify_one(&pvk, &proof, &inputs).expect("valid"))
+            b.iter(|| zkvote_engine::verify_one(&pvk, &proof, &inputs).expect("valid"))
         });
     }
     g.finish();

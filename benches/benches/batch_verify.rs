@@ -28,12 +28,12 @@ use merlin::Transcript;
 use rand_chacha::rand_core::SeedableRng;
 use rand_chacha::ChaCha20Rng;
 use rayon::prelude::*;
-use zkvote_verifier::glv::{msm_challenges, mul_challenges};
-use zkvote_verifier::pairing::{
+use zkvote_engine::glv::{msm_challenges, mul_challenges};
+use zkvote_engine::pairing::{
     multi_miller_loop, multi_miller_loop_affine, multi_miller_loop_normalized,
 };
-use zkvote_verifier::transcript::labels;
-use zkvote_verifier::{
+use zkvote_engine::transcript::labels;
+use zkvote_engine::{
     batch_verify, batch_verify_refs_with_stats, decode_proof, decode_proof_compressed,
     encode_proof, encode_proof_compressed, verify_one, vk_digest, BatchTranscript, Challenge,
 };
@@ -338,7 +338,7 @@ fn bisection(c: &mut Criterion) {
     }
     g.finish();
 
-    // The cost model of the budget (verifier/src/groth16.rs): a batch value over k valid
+    // The cost model of the budget (engine/src/groth16.rs): a batch value over k valid
     // proofs against k single checks.
     let mut g = c.benchmark_group("bisection_costs");
     g.sample_size(10);

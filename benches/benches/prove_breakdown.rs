@@ -64,7 +64,7 @@ fn breakdown(c: &mut Criterion) {
             criterion::BatchSize::LargeInput,
         )
     });
-    let tables = zkvote_prover::tables::ProvingTables::new(pk);
+    let tables = zkvote_engine::tables::ProvingTables::new(pk);
     tables
         .learn_matrices(
             pk,
@@ -116,7 +116,7 @@ fn breakdown(c: &mut Criterion) {
     let full_z: Vec<Fr> = instance.iter().chain(witness.iter()).cloned().collect();
     g.bench_function("tables_qap_witness_map", |b| {
         b.iter(|| {
-            qap.h(&full_z, zkvote_verifier::keys::QapReduction::Libsnark)
+            qap.h(&full_z, zkvote_engine::keys::QapReduction::Libsnark)
                 .expect("h")
         })
     });

@@ -109,7 +109,7 @@ fn main() {
         println!("8192 squarings {:.3} ms", ms(t));
     }
     {
-        let tables = zkvote_prover::tables::ProvingTables::new(&f.pk);
+        let tables = zkvote_engine::tables::ProvingTables::new(&f.pk);
         tables
             .learn_matrices(
                 &f.pk,
@@ -119,12 +119,12 @@ fn main() {
         let qap = tables.qap.get().unwrap();
         let t = Instant::now();
         for _ in 0..n {
-            qap.h(&full, zkvote_verifier::keys::QapReduction::Libsnark)
+            qap.h(&full, zkvote_engine::keys::QapReduction::Libsnark)
                 .unwrap();
         }
         println!("qap.h {:.2} ms", ms(t));
         let h = qap
-            .h(&full, zkvote_verifier::keys::QapReduction::Libsnark)
+            .h(&full, zkvote_engine::keys::QapReduction::Libsnark)
             .unwrap();
         let ni = cs.num_instance_variables();
         for (name, tab, sc) in [

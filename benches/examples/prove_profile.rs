@@ -9,7 +9,7 @@ use zkvote_prover::vote::build_circuit;
 
 fn main() {
     if std::env::var_os("NO_VECTOR").is_some() {
-        zkvote_prover::msm::set_vector_kernels(false);
+        zkvote_engine::msm::set_vector_kernels(false);
     }
     let t0 = std::time::Instant::now();
     let n: usize = std::env::args()
@@ -18,7 +18,7 @@ fn main() {
         .unwrap_or(30);
     let f = BallotFixture::new(20, 8, 1);
     let req = f.request();
-    let tables = zkvote_prover::tables::ProvingTables::new(&f.pk);
+    let tables = zkvote_engine::tables::ProvingTables::new(&f.pk);
     tables
         .learn_matrices(
             &f.pk,

@@ -20,8 +20,6 @@ pub mod census;
 pub mod election;
 mod error;
 pub mod field;
-#[cfg(target_arch = "x86_64")]
-pub mod ifma52;
 pub mod nullifier;
 pub mod poseidon;
 #[cfg(test)]

@@ -3,7 +3,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use zkvote_verifier::{
+use zkvote_engine::{
     decode_proof, decode_proof_compressed, encode_proof, encode_proof_compressed,
 };
 

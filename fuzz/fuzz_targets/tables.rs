@@ -7,7 +7,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use zkvote_prover::tables::{ProvingTables, TablesKey};
+use zkvote_engine::tables::{ProvingTables, TablesKey};
 
 fuzz_target!(|data: &[u8]| {
     let key = TablesKey::from_bytes([7; 32]);

@@ -107,6 +107,12 @@ impl Identity {
     pub fn commitment(&self) -> Fr {
         self.commitment
     }
+
+    /// The key that tags the proving tables this identity builds (see
+    /// [`zkvote_engine::tables`]): only tables the voter made herself are used.
+    pub fn tables_key(&self) -> zkvote_engine::tables::TablesKey {
+        zkvote_engine::tables::TablesKey::from_secret(self.private_key())
+    }
 }
 
 /// zk-kit's `deriveSecretScalar` for a private key of any length (see the module docs).

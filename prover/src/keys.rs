@@ -13,10 +13,8 @@ use ark_serialize::{CanonicalDeserialize, CanonicalSerialize, Compress, Validate
 use ark_snark::SNARK;
 use rand::{CryptoRng, RngCore};
 use zkvote_circuits::ballot::{circuit::BallotCircuit, BallotShape};
-use zkvote_verifier::keys::{
-    check_verifying_key, digest_hex, read_key_header, write_header_with_reduction, QapReduction,
-    PK_MAGIC,
-};
+use zkvote_engine::keys::reduction_of;
+use zkvote_verifier::keys::{digest_hex, read_key_header, write_header_with_reduction, PK_MAGIC};
 
 use crate::Error;
 
@@ -41,20 +39,6 @@ pub fn constraint_count(shape: BallotShape) -> Result<usize, Error> {
         .map_err(|e| Error::Synthesis(e.to_string()))?;
     cs.finalize();
     Ok(cs.num_constraints())
-}
-
-/// The QAP reduction a proving key is made for, read from its structure: arkworks'
-/// setup makes `n − 1` H bases (`τ^i·Z(τ)/δ`, `i < n − 1`, `n` the power-of-two domain
-/// size) and a snarkjs zkey makes `n` (Lagrange bases on the odd powers of the `2n`-th
-/// root of unity). `n − 1` is a power of two only for `n = 2`, far below any ballot
-/// circuit. Key files also record the reduction; [`parse_proving_key`] checks that the
-/// two agree.
-pub fn reduction_of(pk: &ProvingKey<Bn254>) -> QapReduction {
-    if pk.h_query.len() > 1 && pk.h_query.len().is_power_of_two() {
-        QapReduction::Circom
-    } else {
-        QapReduction::Libsnark
-    }
 }
 
 /// The bytes of a proving key file; the header records the key's QAP reduction
@@ -118,35 +102,12 @@ pub fn parse_proving_key(
     Ok((shape, pk))
 }
 
-/// Checks what can be checked of a proving key without its setup's secrets: its
-/// verifying key passes [`check_verifying_key`], `β₁` and `δ₁` are not the point at
-/// infinity, and `e(β₁, δ₂) = e(δ₁, β₂)` (both are `e(g, h)^{βδ}` for the setup's
-/// generators `g`, `h`, which arkworks draws at random). So `δ₁ = t·β₁` where
-/// `δ₂ = t·β₂`, and `δ₁` is not at infinity whenever `δ₂` is a valid `δ`: the `r·δ₁` in
-/// `A = α + Σ aᵢ·Aᵢ + r·δ₁` makes `A` uniform. (With `δ₁` at infinity `A` would not
-/// depend on the randomness and would leak the witness.) That the `A`, `B`, `L`, `H`
-/// bases belong to the circuit cannot be checked without the ceremony's transcript
-/// (`snarkjs zkey verify`).
+/// [`zkvote_engine::keys::check_proving_key`], with the file's name in the error.
 pub fn check_proving_key(file: &str, pk: &ProvingKey<Bn254>) -> Result<(), Error> {
-    use ark_ec::{pairing::Pairing, AffineRepr};
-    use ark_ff::Zero;
-    let bad = |what: String| Error::KeyFile {
+    zkvote_engine::keys::check_proving_key(pk).map_err(|e| Error::KeyFile {
         file: file.to_string(),
-        what: format!("refused proving key: {what}"),
-    };
-    check_verifying_key(&pk.vk).map_err(|e| bad(e.to_string()))?;
-    for (p, name) in [(pk.beta_g1, "beta"), (pk.delta_g1, "delta")] {
-        if p.is_zero() {
-            return Err(bad(format!("{name} (G1) is the point at infinity")));
-        }
-    }
-    let lhs = Bn254::multi_pairing([pk.beta_g1, -pk.delta_g1], [pk.vk.delta_g2, pk.vk.beta_g2]);
-    if !lhs.is_zero() {
-        return Err(bad(
-            "beta and delta in G1 do not match beta and delta in G2 (e(β₁, δ₂) ≠ e(δ₁, β₂))".into(),
-        ));
-    }
-    Ok(())
+        what: format!("refused proving key: {e}"),
+    })
 }
 
 /// Reads a proving key file (see [`parse_proving_key`]).

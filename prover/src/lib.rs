@@ -8,20 +8,14 @@
 //! | [`circom`] | the circuit as `.r1cs`, ballots as `.wtns`, snarkjs `.zkey` import, circom's QAP reduction |
 //! | [`census`] | the census file: members, weights, LeanIMT root and proofs |
 //! | [`keys`] | the single-party setup and proving-key files (digest-guarded fast loading) |
-//! | [`msm`], [`tables`], [`qap`] | the fast prover: fixed-base MSM tables, constraint matrices kept between proofs |
-//! | [`vote`] | proving ballots, one or many in parallel |
+//! | [`vote`] | proving ballots, one or many in parallel (with `zkvote-engine`'s tables when the voter has them) |
 #![deny(missing_docs)]
 
 pub mod census;
 pub mod circom;
 mod error;
 pub mod identity;
-#[cfg(target_arch = "x86_64")]
-pub mod ifma;
 pub mod keys;
-pub mod msm;
-pub mod qap;
-pub mod tables;
 pub mod vote;
 
 pub use error::Error;

@@ -17,12 +17,17 @@ use zkvote_circuits::{
     election::Election,
     nullifier::nullifier,
 };
+use zkvote_engine::{
+    keys::{reduction_of, QapReduction},
+    reduction::CircomReduction,
+    tables::ProvingTables,
+};
 use zkvote_verifier::{
     ballot::{verify_ballot, Ballot},
-    keys::{digest_hex, verifying_key_bytes, QapReduction},
+    keys::{digest_hex, verifying_key_bytes},
 };
 
-use crate::{circom::CircomReduction, identity::Identity, tables::ProvingTables, Error};
+use crate::{identity::Identity, Error};
 
 /// Everything a member needs to vote, besides the keys.
 #[derive(Clone, Debug)]
@@ -179,7 +184,7 @@ fn prove_one<R: RngCore + CryptoRng>(
         ));
     }
     let (circuit, nf) = build_circuit(req)?;
-    let reduction = crate::keys::reduction_of(pk);
+    let reduction = reduction_of(pk);
     let synthesis = |e: SynthesisError| Error::Synthesis(e.to_string());
     let (proof, with) = match tables {
         Some(t) => {

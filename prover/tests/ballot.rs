@@ -133,13 +133,13 @@ fn plain_ballots_prove_verify_and_tally() {
     changed.votes = vec![1, 0, 0];
     assert!(matches!(
         verify_ballot(&e, &pvk, &changed),
-        Err(Error::InvalidProof)
+        Err(Error::Engine(zkvote_engine::Error::InvalidProof))
     ));
     let mut changed = b0.clone();
     changed.nullifier += Fr::from(1u64);
     assert!(matches!(
         verify_ballot(&e, &pvk, &changed),
-        Err(Error::InvalidProof)
+        Err(Error::Engine(zkvote_engine::Error::InvalidProof))
     ));
     let mut changed = b0.clone();
     changed.votes = vec![1, 1, 0];
@@ -164,7 +164,7 @@ fn plain_ballots_prove_verify_and_tally() {
         &mut rng,
     )
     .unwrap();
-    let proof = zkvote_verifier::decode_proof(&hex::decode(&b0.proof).unwrap()).unwrap();
+    let proof = zkvote_engine::decode_proof(&hex::decode(&b0.proof).unwrap()).unwrap();
     let rerand = Groth16::<Bn254>::rerandomize_proof(&w.vk, &proof, &mut rng);
     let mut copy = b0.clone();
     copy.proof = hex::encode(zkvote_verifier::ballot::encode_proof(&rerand));
@@ -543,10 +543,8 @@ fn bad_ballots_are_rejected_with_reasons_and_never_abort_a_tally() {
 /// would depend on the witness).
 #[test]
 fn tables_make_the_same_ballots_and_foreign_tables_an_error() {
-    use zkvote_prover::{
-        tables::ProvingTables,
-        vote::{prove_ballot_with, prove_ballots_with, ProvedWith},
-    };
+    use zkvote_engine::tables::ProvingTables;
+    use zkvote_prover::vote::{prove_ballot_with, prove_ballots_with, ProvedWith};
     let w = world(CensusKind::Weighted, 5);
     let e = election(&w, "T", BallotRules::quadratic(3, 30));
     let tables = ProvingTables::new(&w.pk);
@@ -596,7 +594,8 @@ fn tables_make_the_same_ballots_and_foreign_tables_an_error() {
 #[test]
 fn ballots_are_checked_against_the_election_key_before_they_exist() {
     use ark_ec::{AffineRepr, CurveGroup};
-    use zkvote_prover::{tables::ProvingTables, vote::prove_ballot_with, Error as ProverError};
+    use zkvote_engine::tables::ProvingTables;
+    use zkvote_prover::{vote::prove_ballot_with, Error as ProverError};
     let w = world(CensusKind::Plain, 21);
     let e = election(&w, "E", BallotRules::single(3));
     let req = request(&w, &e, 0, vec![0, 1, 0], 1);

@@ -8,10 +8,10 @@ use ark_ec::AffineRepr;
 use ark_ff::{BigInteger, PrimeField};
 use rand_chacha::{rand_core::SeedableRng, ChaCha20Rng};
 use zkvote_circuits::ballot::{circuit::BallotCircuit, BallotShape, CensusKind};
+use zkvote_engine::tables::{ProvingTables, TablesKey, TABLES_TAG_LEN};
 use zkvote_prover::{
     circom::{ballot_r1cs, import_zkey, R1cs},
     keys::setup,
-    tables::{ProvingTables, TablesKey, TABLES_TAG_LEN},
 };
 
 fn shape() -> BallotShape {
@@ -251,4 +251,25 @@ fn tables_with_huge_table_sizes_are_refused() {
     ] {
         tables_refused(&patched(&bytes, at, n), "malformed a table");
     }
+}
+
+/// Found by the `proving_key_trusted` fuzz target (kept in its corpus): a proving key
+/// file read on the digest-trusted fast path, whose unvalidated β and δ make the
+/// Miller loop 0, so that arkworks' `multi_pairing` panicked in `check_proving_key`.
+/// Now a clear refusal.
+#[test]
+fn a_trusted_key_whose_pairing_is_undefined_is_refused_not_a_panic() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../fuzz/corpus/proving_key_trusted/regression-pairing-undefined"
+    );
+    let bytes = std::fs::read(path).unwrap();
+    let digest = zkvote_verifier::keys::digest_hex(&bytes);
+    let err = zkvote_prover::keys::parse_proving_key("hostile.pk", &bytes, Some(&digest))
+        .expect_err("must be refused");
+    let text = err.to_string();
+    assert!(
+        text.starts_with("hostile.pk: refused proving key"),
+        "{text}"
+    );
 }

@@ -102,7 +102,7 @@ pub fn prepare_ballot(election: &Election, ballot: &Ballot) -> Result<PreparedBa
         .check(&election.shape, &padded, ballot.weight, ballot.weight)
         .map_err(|e| Error::Rules(e.to_string()))?;
     let bytes = hex::decode(&ballot.proof).map_err(|e| Error::ProofEncoding(e.to_string()))?;
-    let proof = crate::decode_proof(&bytes)?;
+    let proof = zkvote_engine::decode_proof(&bytes)?;
     let instance = BallotInstance {
         election_id: election.id,
         census_root: election.census.root,
@@ -130,13 +130,17 @@ pub fn verify_ballot(
     ballot: &Ballot,
 ) -> Result<(), Error> {
     let prepared = prepare_ballot(election, ballot)?;
-    crate::verify_one(pvk, &prepared.proof, &prepared.inputs)
+    Ok(zkvote_engine::verify_one(
+        pvk,
+        &prepared.proof,
+        &prepared.inputs,
+    )?)
 }
 
-/// The encoding of a proof in ballots ([`crate::decode_proof`]'s format: uncompressed,
+/// The encoding of a proof in ballots ([`zkvote_engine::decode_proof`]'s format: uncompressed,
 /// so decoding needs no square roots).
 pub fn encode_proof(proof: &Proof<Bn254>) -> Vec<u8> {
-    let mut out = Vec::with_capacity(crate::PROOF_UNCOMPRESSED_LEN);
+    let mut out = Vec::with_capacity(zkvote_engine::PROOF_UNCOMPRESSED_LEN);
     proof
         .serialize_uncompressed(&mut out)
         .expect("writing to a Vec cannot fail");

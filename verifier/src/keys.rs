@@ -27,12 +27,13 @@
 
 use std::path::Path;
 
-use ark_bn254::{Bn254, G2Affine};
-use ark_ec::AffineRepr;
+use ark_bn254::Bn254;
 use ark_groth16::VerifyingKey;
 use ark_serialize::{CanonicalDeserialize, CanonicalSerialize, Compress, Validate};
 use sha2::{Digest, Sha256};
 use zkvote_circuits::ballot::{BallotShape, CensusKind, CIRCUIT_VERSION};
+
+use zkvote_engine::keys::{check_verifying_key, QapReduction};
 
 use crate::Error;
 
@@ -48,39 +49,6 @@ pub const HEADER_LEN: usize = 20;
 /// version 1).
 const OLD_HEADER_LEN: usize = 17;
 
-/// How a Groth16 prover maps the R1CS witness to the quotient polynomial `h`: the
-/// proving key's `h_query` bases are made for one of them, and a proof made with the
-/// other does not verify.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum QapReduction {
-    /// arkworks' default (`LibsnarkReduction`): `h` in coefficient form, `h_query` =
-    /// `τ^i·Z(τ)/δ` for `i < n − 1`. Keys from [`ark_groth16`]'s setup.
-    Libsnark,
-    /// snarkjs/circom: `h` evaluated on the odd powers of the `2n`-th root of unity,
-    /// `h_query` = the Lagrange bases there, divided by `δ` (`n` of them). Keys from a
-    /// snarkjs `.zkey`.
-    Circom,
-}
-
-impl QapReduction {
-    /// The header byte.
-    pub fn to_byte(self) -> u8 {
-        match self {
-            QapReduction::Libsnark => 0,
-            QapReduction::Circom => 1,
-        }
-    }
-
-    /// From the header byte.
-    pub fn from_byte(b: u8) -> Option<Self> {
-        match b {
-            0 => Some(QapReduction::Libsnark),
-            1 => Some(QapReduction::Circom),
-            _ => None,
-        }
-    }
-}
-
 impl std::fmt::Debug for KeyHeader {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("KeyHeader")
@@ -89,15 +57,6 @@ impl std::fmt::Debug for KeyHeader {
             .field("reduction", &self.reduction)
             .field("circuit_version", &self.circuit_version)
             .finish()
-    }
-}
-
-impl std::fmt::Display for QapReduction {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            QapReduction::Libsnark => "arkworks (libsnark) reduction",
-            QapReduction::Circom => "circom (snarkjs) reduction",
-        })
     }
 }
 
@@ -243,59 +202,6 @@ pub fn read_key_header<'a>(
     ))
 }
 
-/// A weakness that makes a verifying key unusable although every point is valid.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-pub enum WeakKey {
-    /// A point of the key is the point at infinity: with `α` or `β` at infinity the
-    /// pairing `e(α, β)` is 1, with `γ` or `δ` at infinity a term vanishes, and an `IC`
-    /// point at infinity makes its public input free; each lets proofs be forged.
-    #[error("{0} is the point at infinity (a key with it lets anyone forge proofs)")]
-    Infinity(String),
-    /// `γ = δ`: then `(α, β, −L(x))` — made from the key alone — verifies for any
-    /// public inputs. snarkjs' phase-2 file before any contribution (`*_0000.zkey`) has
-    /// this (both are the G2 generator).
-    #[error("gamma equals delta: anyone can forge proofs for any public inputs (is this a phase-2 key without any contribution, such as a *_0000.zkey?)")]
-    GammaEqualsDelta,
-    /// `δ` is the generator of G2: the phase 2 of the setup had no contribution (snarkjs
-    /// starts phase 2 at `δ = 1`), so its toxic waste is public.
-    #[error("delta is the generator of G2: the setup's phase 2 has no contribution, so anyone can forge proofs (contribute to the zkey, apply a beacon, and import the final key)")]
-    DeltaIsGenerator,
-}
-
-/// Checks that a verifying key (whose points were already validated: on the curve, in
-/// the subgroup) is not one that lets anyone forge: no point at infinity among `α`,
-/// `β`, `γ`, `δ` and the `IC` points, `γ ≠ δ`, and `δ` not the generator of G2.
-/// The Solidity generator, the key files, the snarkjs and zkey imports all call it, so
-/// that every path agrees on what a valid key is.
-pub fn check_verifying_key(vk: &VerifyingKey<Bn254>) -> Result<(), WeakKey> {
-    let inf = |what: &str| WeakKey::Infinity(what.to_string());
-    if vk.alpha_g1.is_zero() {
-        return Err(inf("alpha (G1)"));
-    }
-    for (p, what) in [
-        (&vk.beta_g2, "beta (G2)"),
-        (&vk.gamma_g2, "gamma (G2)"),
-        (&vk.delta_g2, "delta (G2)"),
-    ] {
-        if p.is_zero() {
-            return Err(inf(what));
-        }
-    }
-    if vk.gamma_abc_g1.is_empty() {
-        return Err(inf("IC (the key has no IC points at all)"));
-    }
-    if let Some(i) = vk.gamma_abc_g1.iter().position(|p| p.is_zero()) {
-        return Err(WeakKey::Infinity(format!("IC[{i}] (G1)")));
-    }
-    if vk.gamma_g2 == vk.delta_g2 {
-        return Err(WeakKey::GammaEqualsDelta);
-    }
-    if vk.delta_g2 == G2Affine::generator() {
-        return Err(WeakKey::DeltaIsGenerator);
-    }
-    Ok(())
-}
-
 /// A verifying key file's bytes (compressed).
 pub fn verifying_key_bytes(shape: &BallotShape, vk: &VerifyingKey<Bn254>) -> Vec<u8> {
     let mut out = write_header(VK_MAGIC, shape, Compress::Yes);
@@ -354,8 +260,11 @@ pub fn read_verifying_key(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use ark_bn254::G2Affine;
     use ark_bn254::{Fr, G1Affine, G1Projective, G2Projective};
+    use ark_ec::AffineRepr;
     use ark_ec::{CurveGroup, PrimeGroup};
+    use zkvote_engine::keys::WeakKey;
 
     fn shape() -> BallotShape {
         BallotShape::new(4, 3, CensusKind::Weighted).unwrap()

@@ -177,7 +177,7 @@ fn parse_g2(v: &[Vec<String>], what: &str) -> Result<G2Affine, Error> {
 }
 
 /// Reads a snarkjs verifying key, with curve and subgroup checks, refusing keys that
-/// let anyone forge ([`crate::keys::check_verifying_key`]).
+/// let anyone forge ([`zkvote_engine::keys::check_verifying_key`]).
 pub fn import_verifying_key(k: &SnarkjsVerifyingKey) -> Result<VerifyingKey<Bn254>, Error> {
     if k.protocol != "groth16" || k.curve != "bn128" {
         return Err(bad(format!(
@@ -205,7 +205,7 @@ pub fn import_verifying_key(k: &SnarkjsVerifyingKey) -> Result<VerifyingKey<Bn25
             .map(|(i, p)| parse_g1(p, &format!("IC[{i}]")))
             .collect::<Result<_, _>>()?,
     };
-    crate::keys::check_verifying_key(&vk)
+    zkvote_engine::keys::check_verifying_key(&vk)
         .map_err(|e| bad(format!("refused verifying key: {e}")))?;
     Ok(vk)
 }

@@ -64,10 +64,10 @@ fn g2_words(p: &G2Affine, what: &str) -> Result<[String; 4], Error> {
 }
 
 /// The verifier contract for a verifying key, refused for a key that lets anyone forge
-/// ([`crate::keys::check_verifying_key`], as every off-chain reader does). `label` goes into its documentation
+/// ([`zkvote_engine::keys::check_verifying_key`], as every off-chain reader does). `label` goes into its documentation
 /// (the shape and key digest, say).
 pub fn verifier_contract(vk: &VerifyingKey<Bn254>, label: &str) -> Result<String, Error> {
-    crate::keys::check_verifying_key(vk)
+    zkvote_engine::keys::check_verifying_key(vk)
         .map_err(|e| Error::Solidity(format!("refused verifying key: {e}")))?;
     let n = vk.gamma_abc_g1.len().checked_sub(1).filter(|&n| n > 0);
     let n = n.ok_or_else(|| Error::Solidity("the key has no public inputs".into()))?;

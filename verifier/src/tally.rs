@@ -5,7 +5,7 @@
 //!    all (a directory, a dangling link, an empty or oversized file, a file that is not
 //!    ballot JSON, whatever its name) is rejected with the reason too: nothing in a box
 //!    is skipped silently.
-//! 2. The proofs of the remaining ballots are batch-verified ([`crate::batch_verify`]),
+//! 2. The proofs of the remaining ballots are batch-verified ([`zkvote_engine::batch_verify`]),
 //!    which isolates exactly the invalid ones whatever the batch size.
 //! 3. Repeated nullifiers are resolved by the box's [`BoxOrder`]:
 //!    - **a log** (a JSON-lines box): its line order is the order in which ballots were
@@ -168,7 +168,7 @@ pub fn tally(
             }
         }
     }
-    for (k, r) in crate::batch_verify(pvk, &batch_items)
+    for (k, r) in zkvote_engine::batch_verify(pvk, &batch_items)
         .into_iter()
         .enumerate()
     {

@@ -14,7 +14,8 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha20Rng;
 use zkvote_benches::BallotFixture;
 use zkvote_circuits::field::fr_to_decimal;
-use zkvote_prover::{keys::constraint_count, tables::ProvingTables, vote::build_circuit};
+use zkvote_engine::tables::ProvingTables;
+use zkvote_prover::{keys::constraint_count, vote::build_circuit};
 
 fn arg(args: &[String], name: &str) -> Option<String> {
     args.iter()
@@ -70,7 +71,7 @@ fn main() {
             .expect("inputs");
         let proof = Groth16::<Bn254>::prove(&f.pk, circuit, &mut rng).expect("proof");
         let t1 = Instant::now();
-        zkvote_verifier::verify_one(&pvk, &proof, &inputs).expect("zkvote rejected its own proof");
+        zkvote_engine::verify_one(&pvk, &proof, &inputs).expect("zkvote rejected its own proof");
         let t2 = Instant::now();
         // The fast path, as `zkvote vote` runs it: witness, proof with tables, and
         // the check of that proof against the key.
@@ -81,7 +82,7 @@ fn main() {
             .expect("proof")
             .expect("the tables' proof verifies");
         let t4 = Instant::now();
-        zkvote_verifier::verify_one(&pvk, &fast, &inputs).expect("zkvote rejected its own proof");
+        zkvote_engine::verify_one(&pvk, &fast, &inputs).expect("zkvote rejected its own proof");
         if i > 0 {
             prove_ms.push((t1 - t0).as_secs_f64() * 1e3);
             verify_ms.push((t2 - t1).as_secs_f64() * 1e3);

@@ -1,6 +1,6 @@
 //! Poseidon(2) on eight states at once with AVX-512 IFMA (52-bit multiply-add).
 //!
-//! The arithmetic is [`crate::ifma52`]'s, modulo `r`, with elements in Montgomery form
+//! The arithmetic is [`zkvote_engine::ifma52`]'s, modulo `r`, with elements in Montgomery form
 //! for `R = 2^260` (`x` is stored as `x·2^260 mod p`, converted on load and store), so
 //! that the round constants are ordinary Montgomery constants. Values stay below `2p`;
 //! a sum of three products, as in an MDS row, reduces once (`3·4p²/R + p < 2p`).
@@ -18,8 +18,10 @@ use ark_ff::{BigInt, Field, PrimeField};
 
 use super::{Width3, FULL_ROUNDS};
 
-use crate::ifma52::{add, load_raw, splat, split, store_raw, sub_if_ge, Ctx, Limbs, Modulus, Vec8};
-pub(super) use crate::ifma52::{available, LANES};
+use zkvote_engine::ifma52::{
+    add, load_raw, splat, split, store_raw, sub_if_ge, Ctx, Limbs, Modulus, Vec8,
+};
+pub(super) use zkvote_engine::ifma52::{available, LANES};
 
 /// The modulus, the constants of the conversions and the width-3 Poseidon constants,
 /// all as 52-bit limbs.

@@ -10,14 +10,13 @@ use zkvote_circuits::{
     ballot::{circuit::BallotCircuit, BallotRules, BallotShape, CensusKind},
     election::{CensusRef, Election},
 };
+use zkvote_engine::{batch_verify, decode_proof, tables::ProvingTables, verify_one};
 use zkvote_prover::{
     census::{Census, Member},
     identity::Identity,
     keys::{constraint_count, setup},
-    tables::ProvingTables,
     vote::{build_circuit, VoteRequest},
 };
-use zkvote_verifier::{batch_verify, decode_proof, verify_one};
 
 use super::{fmt_duration, input_error, print_json, spinner, timed, CmdResult};
 use crate::args::BenchArgs;

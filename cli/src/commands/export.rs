@@ -5,6 +5,7 @@ use std::path::Path;
 use ark_bn254::{Bn254, Fr};
 use ark_groth16::{PreparedVerifyingKey, Proof};
 use zkvote_circuits::election::Election;
+use zkvote_engine::verify_one;
 use zkvote_verifier::{
     ballot::{prepare_ballot, Ballot},
     snarkjs::{
@@ -12,7 +13,7 @@ use zkvote_verifier::{
         import_verifying_key, solidity_calldata, SnarkjsProof, SnarkjsVerifyingKey,
     },
     solidity::{ballot_box_contract, verifier_contract, BALLOT_BOX_NAME, VERIFIER_NAME},
-    verify_one, Error,
+    Error,
 };
 
 use super::{
@@ -103,8 +104,11 @@ fn valid_ballot(
     let name = path.display().to_string();
     let ballot =
         Ballot::from_json(&name, &read_text(path)?).map_err(|e| input_error(e.to_string()))?;
-    let checked = prepare_ballot(election, &ballot)
-        .and_then(|p| verify_one(pvk, &p.proof, &p.inputs).map(|()| (p.proof, p.inputs)));
+    let checked = prepare_ballot(election, &ballot).and_then(|p| {
+        verify_one(pvk, &p.proof, &p.inputs)
+            .map(|()| (p.proof, p.inputs))
+            .map_err(Error::from)
+    });
     match checked {
         Ok(x) => Ok(Ok(x)),
         Err(e) => {
@@ -145,7 +149,7 @@ pub fn import(c: ImportCmd) -> CmdResult {
                     println!("valid     {}", proof.display());
                     Ok(0)
                 }
-                Err(e @ Error::InvalidProof) => {
+                Err(e @ zkvote_engine::Error::InvalidProof) => {
                     println!("REJECTED  {}: {e}", proof.display());
                     Ok(EXIT_REJECTED)
                 }

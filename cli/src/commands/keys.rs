@@ -19,7 +19,7 @@ use super::{
     fmt_duration, input_error, spinner, timed, write_file, Access, CliError, CmdResult, IfExists,
 };
 use crate::args::{SetupArgs, TablesArgs};
-use zkvote_prover::tables::{ProvingTables, TablesKey};
+use zkvote_engine::tables::ProvingTables;
 
 /// The file names of a shape's keys in a directory.
 pub fn key_paths(dir: &Path, shape: &BallotShape) -> (PathBuf, PathBuf) {
@@ -52,7 +52,7 @@ pub fn load_tables(
         return Ok(None);
     }
     let file = path.display().to_string();
-    let key = TablesKey::from_identity(identity);
+    let key = identity.tables_key();
     let (digest, tables) = ProvingTables::open(&path, &key)
         .map_err(|e| input_error(format!("{e} (or vote with --no-tables)")))?;
     if digest != election.proving_key_digest {
@@ -85,10 +85,7 @@ pub fn tables(a: TablesArgs) -> CmdResult {
             "the circuit's constraint matrices do not fit the election's proving key ({e})"
         ))
     })?;
-    let bytes = tables.to_bytes(
-        &election.proving_key_digest,
-        &TablesKey::from_identity(&identity),
-    );
+    let bytes = tables.to_bytes(&election.proving_key_digest, &identity.tables_key());
     let path = tables_path(&a.keys, &shape);
     // Replaced by rename, never rewritten in place: a vote proving with the old file
     // mapped keeps its bytes (see `ProvingTables::open`).

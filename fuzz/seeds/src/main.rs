@@ -25,11 +25,11 @@ use zkvote_circuits::{
     ballot::{BallotRules, BallotShape, CensusKind},
     election::{CensusRef, Election},
 };
+use zkvote_engine::tables::{ProvingTables, TablesKey, TABLES_TAG_LEN};
 use zkvote_prover::{
     census::{Census, Member},
     circom::{import_zkey, r1cs_bytes},
     keys::{proving_key_bytes, setup},
-    tables::{ProvingTables, TablesKey, TABLES_TAG_LEN},
     vote::{prove_ballot, VoteRequest},
     Identity,
 };
@@ -64,7 +64,7 @@ impl Out {
 /// cut to its first two bases at the widest window (20 bits, 13 windows): a few KiB
 /// instead of hundreds, so that mutations reach the structure rather than the point
 /// bytes (which the reader does not interpret). Follows `write_table` in
-/// `prover/src/tables.rs`: window `u32`, bases `u64`, indices `u64` and `u32` each,
+/// `engine/src/tables.rs`: window `u32`, bases `u64`, indices `u64` and `u32` each,
 /// then the points, `BYTES` each (64 in G1, 128 in G2: the third table).
 fn small_tables(real: &[u8]) -> Vec<u8> {
     let u32_at = |i: usize| u32::from_le_bytes(real[i..i + 4].try_into().expect("4 bytes"));
@@ -236,7 +236,7 @@ fn main() {
         let prepared = prepare_ballot(&single, &ballot).expect("a valid ballot");
         let raw = hex::decode(&ballot.proof).expect("hex");
         out.put("proof_bytes", &format!("{i}-uncompressed"), &raw);
-        let compressed = zkvote_verifier::encode_proof_compressed(&prepared.proof).expect("encode");
+        let compressed = zkvote_engine::encode_proof_compressed(&prepared.proof).expect("encode");
         out.put("proof_bytes", &format!("{i}-compressed"), &compressed);
         out.json(
             "snarkjs_proof",

@@ -1,7 +1,7 @@
 //! Per-phase timing of batch verification over re-randomised proofs (a profiling aid,
 //! not a benchmark: use `benches/benches/batch_verify.rs` for numbers to publish).
 //!
-//! `cargo run --release -p zkvote-verifier --example batch_phases -- [N] [ROUNDS]`
+//! `cargo run --release -p zkvote-engine --example batch_phases -- [N] [ROUNDS]`
 //!
 //! Prints, per phase, the median over ROUNDS of the wall time divided by N (µs per
 //! ballot), on the current rayon pool (all cores) and on one thread.
@@ -22,10 +22,10 @@ use merlin::Transcript;
 use rand::SeedableRng;
 use rand_chacha::ChaCha20Rng;
 use rayon::prelude::*;
-use zkvote_verifier::glv::{msm_challenges, mul_challenges};
-use zkvote_verifier::pairing::{multi_miller_loop_affine, multi_miller_loop_normalized};
-use zkvote_verifier::transcript::labels;
-use zkvote_verifier::{batch_verify, decode_proof, encode_proof, vk_digest, BatchTranscript};
+use zkvote_engine::glv::{msm_challenges, mul_challenges};
+use zkvote_engine::pairing::{multi_miller_loop_affine, multi_miller_loop_normalized};
+use zkvote_engine::transcript::labels;
+use zkvote_engine::{batch_verify, decode_proof, encode_proof, vk_digest, BatchTranscript};
 
 /// `x_j = a_j³ + a_j`, seven public inputs (the default ballot shape's count).
 #[derive(Clone)]
@@ -111,7 +111,7 @@ fn main() {
     });
     time("G2 subgroup check (subgroup::is_in_g2)", &|| {
         items.par_iter().for_each(|(p, _)| {
-            assert!(zkvote_verifier::subgroup::is_in_g2(&p.b));
+            assert!(zkvote_engine::subgroup::is_in_g2(&p.b));
         })
     });
     let challenges = || {

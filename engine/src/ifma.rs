@@ -7,7 +7,7 @@
 //! multiplications per addition, each on eight lanes at once.
 //!
 //! # Representation
-//! The arithmetic is [`zkvote_circuits::ifma52`]'s modulo `q`: eight lanes of five
+//! The arithmetic is [`crate::ifma52`]'s modulo `q`: eight lanes of five
 //! 52-bit limbs, Montgomery products for `R = 2^260`, values partially reduced (the
 //! bounds are in the comments). arkworks keeps `x` as the integer `x·2^256 mod p`. The same integer, read with
 //! `R = 2^260`, stands for `x/16`; loading and storing is therefore only a repacking
@@ -24,12 +24,12 @@
 
 use std::sync::OnceLock;
 
+use crate::ifma52::{add, load_raw, splat, split, store_raw, Ctx, Modulus, Vec8, LANES};
 use ark_bn254::{g1, g2, Fq, Fq2};
 use ark_ec::short_weierstrass::{Affine, SWCurveConfig};
 use ark_ff::{BigInt, Field, PrimeField};
-use zkvote_circuits::ifma52::{add, load_raw, splat, split, store_raw, Ctx, Modulus, Vec8, LANES};
 
-pub use zkvote_circuits::ifma52::available;
+pub use crate::ifma52::available;
 
 fn modulus() -> &'static Modulus {
     static M: OnceLock<Modulus> = OnceLock::new();

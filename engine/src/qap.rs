@@ -16,16 +16,16 @@
 //!   `1/n` factor are one table in bit-reversed order.
 //!
 //! For both QAP reductions zkvote meets ([`QapReduction`]) the result is the same
-//! vector as arkworks' `LibsnarkReduction::witness_map` or [`crate::circom::CircomReduction`]
+//! vector as arkworks' `LibsnarkReduction::witness_map` or [`crate::reduction::CircomReduction`]
 //! computes for a satisfying assignment (tested). For an assignment that does not
 //! satisfy the circuit the result differs, and the proof is invalid either way.
 
+use crate::keys::QapReduction;
 use ark_bn254::Fr;
 use ark_ff::{FftField, Field, One, PrimeField, Zero};
 use ark_relations::gr1cs::{ConstraintSystemRef, SynthesisError, R1CS_PREDICATE_LABEL};
 use rayon::prelude::*;
 use std::sync::{Arc, OnceLock};
-use zkvote_verifier::keys::QapReduction;
 
 use crate::tables::Reader;
 

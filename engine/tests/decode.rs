@@ -8,7 +8,7 @@ use ark_serialize::CanonicalSerialize;
 use ark_std::UniformRand;
 use common::{fixture, rng};
 use rand::RngCore;
-use zkvote_verifier::{
+use zkvote_engine::{
     decode_proof, decode_proof_compressed, encode_proof, encode_proof_compressed, validate_proof,
     verify_one, Error, PointProblem, ProofElement, PROOF_COMPRESSED_LEN, PROOF_UNCOMPRESSED_LEN,
 };

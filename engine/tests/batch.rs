@@ -8,8 +8,8 @@ use ark_ec::{AffineRepr, CurveGroup};
 use ark_groth16::{Groth16, PreparedVerifyingKey, Proof};
 use common::{fixture, rng, valid_items, NUM_INPUTS};
 use merlin::Transcript;
-use zkvote_verifier::transcript::labels;
-use zkvote_verifier::{
+use zkvote_engine::transcript::labels;
+use zkvote_engine::{
     batch_verify, batch_verify_refs, verify_one, BatchTranscript, Error, PointProblem, ProofElement,
 };
 
@@ -291,7 +291,7 @@ fn transcript_challenges_are_deterministic_and_bound_to_the_proof() {
     let challenge = |proof: &Proof<Bn254>, x: &[Fr]| {
         let mut t = Transcript::new(labels::PROTOCOL);
         t.domain_sep(1);
-        t.append_vk_digest(&zkvote_verifier::vk_digest(&f.pvk.vk).unwrap());
+        t.append_vk_digest(&zkvote_engine::vk_digest(&f.pvk.vk).unwrap());
         t.append_proof(proof).unwrap();
         t.append_public_inputs(x);
         t.challenge(labels::BATCH_CHALLENGE)
@@ -304,7 +304,7 @@ fn transcript_challenges_are_deterministic_and_bound_to_the_proof() {
     assert_ne!(r.lo, r.hi);
     assert_eq!(
         r.scalar(),
-        Fr::from(r.lo) + zkvote_verifier::glv::LAMBDA * Fr::from(r.hi)
+        Fr::from(r.lo) + zkvote_engine::glv::LAMBDA * Fr::from(r.hi)
     );
 }
 
@@ -314,10 +314,10 @@ mod bounded_bisection {
 
     use super::*;
     use proptest::prelude::*;
-    use zkvote_verifier::groth16::{
+    use zkvote_engine::groth16::{
         BISECTION_SLACK, SAMPLE, SUB_BATCH_ENTRY_COST, SUB_BATCH_FIXED_COST,
     };
-    use zkvote_verifier::{batch_verify_refs_with_stats, BatchStats};
+    use zkvote_engine::{batch_verify_refs_with_stats, BatchStats};
 
     fn run(items: &[Item]) -> (Vec<Result<(), Error>>, BatchStats) {
         let refs: Vec<(&Proof<Bn254>, &[Fr])> =

@@ -1,7 +1,7 @@
 //! Runs only the batch's multi-Miller loop, on one thread, for `perf record` (a profiling
 //! aid, not a benchmark).
 //!
-//! `cargo run --release -p zkvote-verifier --example miller_profile -- [N] [ROUNDS]`
+//! `cargo run --release -p zkvote-engine --example miller_profile -- [N] [ROUNDS]`
 //! (`WHAT=ra` in the environment: `r_i·A_i`, [`mul_challenges`], instead.)
 
 use std::time::Instant;
@@ -12,9 +12,9 @@ use ark_std::UniformRand;
 use rand::Rng;
 use rand::SeedableRng;
 use rand_chacha::ChaCha20Rng;
-use zkvote_verifier::glv::mul_challenges;
-use zkvote_verifier::pairing::multi_miller_loop_normalized;
-use zkvote_verifier::Challenge;
+use zkvote_engine::glv::mul_challenges;
+use zkvote_engine::pairing::multi_miller_loop_normalized;
+use zkvote_engine::Challenge;
 
 /// This thread's CPU time in nanoseconds (Linux).
 fn cpu_ns() -> u64 {

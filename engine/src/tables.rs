@@ -30,7 +30,7 @@
 //! from someone else could tell its supplier a bit of the voter's secret through
 //! whether her proof fails (or falls back to another prover, which takes longer). So
 //! zkvote only uses tables the voter built herself: the tag's key is derived from her
-//! identity's private key ([`TablesKey::from_identity`]), and a file whose tag does not
+//! identity's private key ([`TablesKey::from_secret`]), and a file whose tag does not
 //! verify is refused before any witness is computed. Version-1 and 2 files (no tag) are
 //! refused. A proof made with tables is still checked against the election's
 //! verifying key before a ballot is written ([`crate::vote`]), and one that fails is an
@@ -52,12 +52,12 @@ use ark_std::rand::Rng;
 
 use std::sync::{Arc, OnceLock};
 
-use zkvote_verifier::keys::QapReduction;
+use crate::keys::QapReduction;
 
 use crate::{
-    circom::CircomReduction,
     msm::{FixedBaseTable, RawPoint, SharedBytes},
     qap::QapMatrices,
+    reduction::CircomReduction,
     Error,
 };
 
@@ -80,7 +80,7 @@ pub const TABLES_MAGIC: &[u8; 8] = b"ZKVOTETB";
 pub const TABLES_VERSION: u32 = 3;
 /// Length of the tag at the end of a tables file.
 pub const TABLES_TAG_LEN: usize = 32;
-/// BLAKE3 key-derivation context of [`TablesKey::from_identity`].
+/// BLAKE3 key-derivation context of [`TablesKey::from_secret`].
 pub const TABLES_KEY_CONTEXT: &str = "zkvote 2026-12-01 proving tables tag key v1";
 
 /// The key of a tables file's tag: whoever holds it made the file (see the module
@@ -89,13 +89,11 @@ pub const TABLES_KEY_CONTEXT: &str = "zkvote 2026-12-01 proving tables tag key v
 pub struct TablesKey([u8; 32]);
 
 impl TablesKey {
-    /// The key of the voter with this identity: BLAKE3's key derivation from her
-    /// private key (one-way: the tag and the key reveal nothing of it).
-    pub fn from_identity(identity: &crate::Identity) -> Self {
-        TablesKey(blake3::derive_key(
-            TABLES_KEY_CONTEXT,
-            identity.private_key(),
-        ))
+    /// The key of whoever holds `secret` (for a voter, her identity's private key:
+    /// `zkvote_prover::Identity::tables_key`): BLAKE3's key derivation under
+    /// [`TABLES_KEY_CONTEXT`] (one-way: the tag and the key reveal nothing of it).
+    pub fn from_secret(secret: &[u8]) -> Self {
+        TablesKey(blake3::derive_key(TABLES_KEY_CONTEXT, secret))
     }
 
     /// A key from raw bytes (tests, benchmarks, and callers with their own secret).
@@ -396,7 +394,7 @@ impl ProvingTables {
     /// ahead), then as [`Self::parse`].
     pub fn open(path: &std::path::Path, key: &TablesKey) -> Result<(String, Self), Error> {
         let file = path.display().to_string();
-        let io = |e: std::io::Error| Error::Io {
+        let io = |e: std::io::Error| Error::File {
             file: file.clone(),
             what: e.to_string(),
         };
@@ -418,7 +416,7 @@ impl ProvingTables {
         key: &TablesKey,
     ) -> Result<(String, Self), Error> {
         let all: &[u8] = (*shared).as_ref();
-        let bad = |what: String| Error::KeyFile {
+        let bad = |what: String| Error::File {
             file: file.to_string(),
             what,
         };
@@ -801,11 +799,10 @@ mod tests {
             }
         }
         // The key follows the identity: two identities, two keys.
-        let a = crate::Identity::from_private_key(&[3; 32]);
-        let b = crate::Identity::from_private_key(&[4; 32]);
-        let from_a = tables.to_bytes(&digest, &TablesKey::from_identity(&a));
-        assert!(ProvingTables::parse("t", &from_a, &TablesKey::from_identity(&a)).is_ok());
-        assert!(ProvingTables::parse("t", &from_a, &TablesKey::from_identity(&b)).is_err());
+        let (a, b) = ([3u8; 32], [4u8; 32]);
+        let from_a = tables.to_bytes(&digest, &TablesKey::from_secret(&a));
+        assert!(ProvingTables::parse("t", &from_a, &TablesKey::from_secret(&a)).is_ok());
+        assert!(ProvingTables::parse("t", &from_a, &TablesKey::from_secret(&b)).is_err());
     }
 
     #[test]
