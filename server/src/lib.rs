@@ -1,0 +1,12 @@
+//! zkvote-server: the foundation of the ballot box (`zkvote serve`).
+//!
+//! | module | what |
+//! |---|---|
+//! | [`log`] | RFC 6962 / 9162 Merkle tree hash, inclusion and consistency proofs and their verifiers |
+//! | [`error`] | [`Error`], the crate's one error type |
+#![deny(missing_docs)]
+
+pub mod error;
+pub mod log;
+
+pub use error::Error;
