@@ -1,0 +1,688 @@
+//! Storage of elections, the ballot log and checkpoints, in SQLite or PostgreSQL.
+//!
+//! # One API, two backends
+//! [`Store`] holds either an `SqlitePool` or a `PgPool`. Every query is written once, as
+//! a `const` SQL string with `$1`-style parameters (which SQLite accepts too), and the
+//! `on_pool!` macro expands each call for both pools, so each query is type-checked
+//! against both drivers' `Encode`/`Decode` impls at compile time. `sqlx::Any` would
+//! give one code path too, but it decodes through a lowest common denominator (no
+//! `BLOB`/`BYTEA` distinction at the type level, values converted at run time) and
+//! cannot express the backend-specific locking below; generics over `sqlx::Database`
+//! work but need a wall of higher-ranked trait bounds for every function.
+//! The schema is in `migrations/{sqlite,postgres}/`, embedded at build time and applied
+//! on open; the two files differ only in the byte type (`BLOB` / `BYTEA`).
+//!
+//! # Appending without gaps, duplicates or double votes
+//! The election's row is the lock for its log. [`Store::append`] runs one transaction:
+//! - PostgreSQL: `SELECT … FROM elections WHERE id = $1 FOR UPDATE` blocks every other
+//!   appender to that election (any process, any connection) until commit; under READ
+//!   COMMITTED each later statement then sees everything committed before the lock
+//!   was granted;
+//! - SQLite: `BEGIN IMMEDIATE` takes the database's single write lock at the start of
+//!   the transaction (other writers wait up to the busy timeout), so the reads that
+//!   follow cannot be stale.
+//!
+//! Holding the lock, it reads `log_size`, gives the entries the indices `log_size,
+//! log_size + 1, …`, and writes the new size back: indices are contiguous by
+//! construction. The database backs this up on its own: the primary key
+//! `(election_id, log_index)` refuses a duplicate index, and for policy `first` a
+//! partial unique index on `(election_id, nullifier)` refuses a second use of a
+//! nullifier. The entry row carries its election's policy, held equal to the election's
+//! by a composite foreign key, so the partial index applies to exactly the elections
+//! with policy `first`. `UNIQUE (election_id, leaf_hash)` refuses the same ballot
+//! twice, which under policy `last` would let anyone replay a voter's earlier ballot
+//! over her later one.
+//!
+//! Each entry of a batch gets its own [`AppendOutcome`]: a refused entry does not stop
+//! the others. The whole batch commits or none of it does.
+//!
+//! # Durability
+//! SQLite is opened in WAL mode with `synchronous = FULL` (the WAL is synced at every
+//! commit) and `foreign_keys = ON`; PostgreSQL commits are durable with its default
+//! `synchronous_commit = on`. [`Store::append`] returns only after the commit, so an
+//! acknowledged append survives a crash of the process or the machine.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+
+use crate::checkpoint::check_election_id;
+use crate::error::Error;
+use crate::log::{leaf_hash, Hash};
+
+/// The most entries [`Store::entries`] returns at once.
+pub const MAX_PAGE: u64 = 1000;
+/// The most entries [`Store::append`] takes at once.
+pub const MAX_BATCH: usize = 1000;
+/// How long a writer waits for SQLite's write lock before giving up.
+pub const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// What happens to a second ballot with the same nullifier.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RevotePolicy {
+    /// The first ballot counts; later ones are refused at the door.
+    First,
+    /// Every ballot is logged; the last one counts.
+    Last,
+}
+
+impl RevotePolicy {
+    /// The text stored in the database: `first` or `last`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RevotePolicy::First => "first",
+            RevotePolicy::Last => "last",
+        }
+    }
+
+    fn parse(s: &str) -> Result<Self, Error> {
+        match s {
+            "first" => Ok(RevotePolicy::First),
+            "last" => Ok(RevotePolicy::Last),
+            other => Err(Error::Corrupt(format!("revote policy {other:?}"))),
+        }
+    }
+}
+
+/// An election to add.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewElection {
+    /// The election id (see [`check_election_id`]).
+    pub id: String,
+    /// The election bundle (JSON), stored as given.
+    pub bundle: String,
+    /// First second ballots are accepted (Unix seconds).
+    pub opens_at: i64,
+    /// First second ballots are no longer accepted (Unix seconds).
+    pub closes_at: i64,
+    /// The revote policy.
+    pub revote: RevotePolicy,
+}
+
+/// A stored election.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Election {
+    /// The election id.
+    pub id: String,
+    /// The election bundle (JSON).
+    pub bundle: String,
+    /// First second ballots are accepted (Unix seconds).
+    pub opens_at: i64,
+    /// First second ballots are no longer accepted (Unix seconds).
+    pub closes_at: i64,
+    /// The revote policy.
+    pub revote: RevotePolicy,
+    /// When it was added (Unix seconds).
+    pub created: i64,
+    /// The number of entries in its log.
+    pub log_size: u64,
+}
+
+/// A ballot to append: the bytes to log and the nullifier the database must check.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewEntry {
+    /// The ballot's nullifier.
+    pub nullifier: String,
+    /// The ballot, as it will be served and hashed into the log (leaf data).
+    pub ballot: Vec<u8>,
+}
+
+/// An entry of an election's log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    /// Its 0-based position in the log.
+    pub index: u64,
+    /// The ballot's nullifier.
+    pub nullifier: String,
+    /// The ballot bytes.
+    pub ballot: Vec<u8>,
+    /// `leaf_hash(ballot)`, RFC 6962.
+    pub leaf_hash: Hash,
+    /// When it was appended (Unix seconds).
+    pub created: i64,
+}
+
+/// What became of one entry of a batch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AppendOutcome {
+    /// Logged at this index.
+    Appended {
+        /// The entry's index.
+        index: u64,
+    },
+    /// Refused (policy `first`): the nullifier is already in the log at this index.
+    NullifierUsed {
+        /// Index of the entry that used the nullifier first.
+        index: u64,
+    },
+    /// Refused: the same ballot bytes are already in the log at this index.
+    DuplicateBallot {
+        /// Index of the identical entry.
+        index: u64,
+    },
+}
+
+/// A stored checkpoint.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredCheckpoint {
+    /// The tree size it signs.
+    pub size: u64,
+    /// The root it signs.
+    pub root: Hash,
+    /// The signed note (see [`crate::checkpoint`]).
+    pub note: String,
+    /// When it was stored (Unix seconds).
+    pub created: i64,
+}
+
+enum Backend {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// The ballot box's database: SQLite (embedded, the default) or PostgreSQL.
+pub struct Store {
+    backend: Backend,
+}
+
+/// Runs `$body` with `$pool` bound to whichever pool the store has: the same code,
+/// compiled once per backend.
+macro_rules! on_pool {
+    ($store:expr, $pool:ident => $body:expr) => {
+        match &$store.backend {
+            Backend::Sqlite($pool) => $body,
+            Backend::Postgres($pool) => $body,
+        }
+    };
+}
+
+// ---- the queries: one text for both backends ----
+
+const INSERT_ELECTION: &str =
+    "INSERT INTO elections (id, bundle, opens_at, closes_at, revote, created) \
+     VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO NOTHING";
+const SELECT_ELECTION: &str = "SELECT id, bundle, opens_at, closes_at, revote, created, log_size \
+     FROM elections WHERE id = $1";
+const LOCK_ELECTION_SQLITE: &str =
+    "SELECT opens_at, closes_at, revote, log_size FROM elections WHERE id = $1";
+const LOCK_ELECTION_POSTGRES: &str =
+    "SELECT opens_at, closes_at, revote, log_size FROM elections WHERE id = $1 FOR UPDATE";
+const FIRST_WITH_NULLIFIER: &str = "SELECT log_index FROM entries \
+     WHERE election_id = $1 AND nullifier = $2 ORDER BY log_index LIMIT 1";
+const WITH_LEAF_HASH: &str =
+    "SELECT log_index FROM entries WHERE election_id = $1 AND leaf_hash = $2";
+const INSERT_ENTRY: &str = "INSERT INTO entries \
+     (election_id, log_index, revote, nullifier, ballot, leaf_hash, created) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7)";
+const SET_LOG_SIZE: &str = "UPDATE elections SET log_size = $2 WHERE id = $1";
+const SELECT_ENTRIES: &str =
+    "SELECT log_index, nullifier, ballot, leaf_hash, created FROM entries \
+     WHERE election_id = $1 AND log_index >= $2 ORDER BY log_index LIMIT $3";
+const SELECT_ENTRIES_BY_NULLIFIER: &str =
+    "SELECT log_index, nullifier, ballot, leaf_hash, created \
+     FROM entries WHERE election_id = $1 AND nullifier = $2 ORDER BY log_index";
+const SELECT_ENTRY_BY_LEAF_HASH: &str = "SELECT log_index, nullifier, ballot, leaf_hash, created \
+     FROM entries WHERE election_id = $1 AND leaf_hash = $2";
+const SELECT_LEAF_HASHES: &str = "SELECT leaf_hash FROM entries \
+     WHERE election_id = $1 AND log_index >= $2 AND log_index < $3 ORDER BY log_index";
+const INSERT_CHECKPOINT: &str =
+    "INSERT INTO checkpoints (election_id, tree_size, root, note, created) \
+     VALUES ($1, $2, $3, $4, $5) ON CONFLICT (election_id, tree_size) DO NOTHING";
+const SELECT_CHECKPOINT: &str = "SELECT tree_size, root, note, created FROM checkpoints \
+     WHERE election_id = $1 AND tree_size = $2";
+const SELECT_LATEST_CHECKPOINT: &str = "SELECT tree_size, root, note, created FROM checkpoints \
+     WHERE election_id = $1 ORDER BY tree_size DESC LIMIT 1";
+
+type ElectionRow = (String, String, i64, i64, String, i64, i64);
+type LockRow = (i64, i64, String, i64);
+type EntryRow = (i64, String, Vec<u8>, Vec<u8>, i64);
+type CheckpointRow = (i64, Vec<u8>, String, i64);
+
+fn to_u64(v: i64, what: &str) -> Result<u64, Error> {
+    u64::try_from(v).map_err(|_| Error::Corrupt(format!("{what} {v} is negative")))
+}
+
+fn to_i64(v: u64, what: &str) -> Result<i64, Error> {
+    i64::try_from(v).map_err(|_| Error::InvalidRange(format!("{what} {v} is past 2^63 - 1")))
+}
+
+fn to_hash(v: Vec<u8>, what: &str) -> Result<Hash, Error> {
+    v.try_into()
+        .map_err(|v: Vec<u8>| Error::Corrupt(format!("{what} of {} bytes", v.len())))
+}
+
+fn election_from_row(r: ElectionRow) -> Result<Election, Error> {
+    Ok(Election {
+        id: r.0,
+        bundle: r.1,
+        opens_at: r.2,
+        closes_at: r.3,
+        revote: RevotePolicy::parse(&r.4)?,
+        created: r.5,
+        log_size: to_u64(r.6, "log size")?,
+    })
+}
+
+fn entry_from_row(r: EntryRow) -> Result<Entry, Error> {
+    Ok(Entry {
+        index: to_u64(r.0, "log index")?,
+        nullifier: r.1,
+        ballot: r.2,
+        leaf_hash: to_hash(r.3, "leaf hash")?,
+        created: r.4,
+    })
+}
+
+fn checkpoint_from_row(r: CheckpointRow) -> Result<StoredCheckpoint, Error> {
+    Ok(StoredCheckpoint {
+        size: to_u64(r.0, "checkpoint size")?,
+        root: to_hash(r.1, "checkpoint root")?,
+        note: r.2,
+        created: r.3,
+    })
+}
+
+/// The body of [`Store::append`], the same for both backends once the transaction
+/// `$tx` holds the election's lock through `$lock_sql`.
+macro_rules! append_locked {
+    ($tx:ident, $lock_sql:expr, $election:expr, $entries:expr, $now:expr) => {{
+        let lock: Option<LockRow> = sqlx::query_as($lock_sql)
+            .bind($election)
+            .fetch_optional(&mut *$tx)
+            .await?;
+        let Some((opens_at, closes_at, revote, size)) = lock else {
+            return Err(Error::UnknownElection($election.to_owned()));
+        };
+        if !(opens_at <= $now && $now < closes_at) {
+            return Err(Error::ElectionClosed {
+                election: $election.to_owned(),
+                opens_at,
+                closes_at,
+                now: $now,
+            });
+        }
+        let policy = RevotePolicy::parse(&revote)?;
+        let mut size = size;
+        let mut outcomes = Vec::with_capacity($entries.len());
+        for e in $entries {
+            if policy == RevotePolicy::First {
+                let first: Option<(i64,)> = sqlx::query_as(FIRST_WITH_NULLIFIER)
+                    .bind($election)
+                    .bind(&e.nullifier)
+                    .fetch_optional(&mut *$tx)
+                    .await?;
+                if let Some((i,)) = first {
+                    outcomes.push(AppendOutcome::NullifierUsed {
+                        index: to_u64(i, "log index")?,
+                    });
+                    continue;
+                }
+            }
+            let leaf = leaf_hash(&e.ballot);
+            let same: Option<(i64,)> = sqlx::query_as(WITH_LEAF_HASH)
+                .bind($election)
+                .bind(&leaf[..])
+                .fetch_optional(&mut *$tx)
+                .await?;
+            if let Some((i,)) = same {
+                outcomes.push(AppendOutcome::DuplicateBallot {
+                    index: to_u64(i, "log index")?,
+                });
+                continue;
+            }
+            sqlx::query(INSERT_ENTRY)
+                .bind($election)
+                .bind(size)
+                .bind(&revote)
+                .bind(&e.nullifier)
+                .bind(&e.ballot[..])
+                .bind(&leaf[..])
+                .bind($now)
+                .execute(&mut *$tx)
+                .await?;
+            outcomes.push(AppendOutcome::Appended {
+                index: to_u64(size, "log index")?,
+            });
+            size += 1;
+        }
+        sqlx::query(SET_LOG_SIZE)
+            .bind($election)
+            .bind(size)
+            .execute(&mut *$tx)
+            .await?;
+        $tx.commit().await?;
+        Ok(outcomes)
+    }};
+}
+
+impl Store {
+    /// Opens the store at `url`: `sqlite:PATH` (created if missing) or
+    /// `postgres://…` / `postgresql://…`, and brings the schema up to date.
+    ///
+    /// # Errors
+    /// [`Error::Database`] if the URL is of neither kind or the database cannot be
+    /// reached; [`Error::Migration`].
+    pub async fn open(url: &str) -> Result<Self, Error> {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Self::open_postgres(PgConnectOptions::from_str(url)?, 10).await
+        } else if url.starts_with("sqlite:") {
+            Self::open_sqlite(SqliteConnectOptions::from_str(url)?).await
+        } else {
+            Err(Error::Database(sqlx::Error::Configuration(
+                format!("database URL {url:?} is neither sqlite: nor postgres://").into(),
+            )))
+        }
+    }
+
+    /// Opens an SQLite store with these options, made durable: created if missing,
+    /// WAL, `synchronous = FULL`, foreign keys on, a busy timeout of
+    /// [`SQLITE_BUSY_TIMEOUT`] (whatever `options` said about these).
+    ///
+    /// # Errors
+    /// [`Error::Database`], [`Error::Migration`].
+    pub async fn open_sqlite(options: SqliteConnectOptions) -> Result<Self, Error> {
+        let options = options
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Full)
+            .foreign_keys(true)
+            .busy_timeout(SQLITE_BUSY_TIMEOUT);
+        let pool = SqlitePoolOptions::new()
+            .max_connections(4)
+            .connect_with(options)
+            .await?;
+        sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
+        Ok(Store {
+            backend: Backend::Sqlite(pool),
+        })
+    }
+
+    /// Opens a PostgreSQL store with these options (e.g. a `search_path`) and at most
+    /// `max_connections` connections.
+    ///
+    /// # Errors
+    /// [`Error::Database`], [`Error::Migration`].
+    pub async fn open_postgres(
+        options: PgConnectOptions,
+        max_connections: u32,
+    ) -> Result<Self, Error> {
+        let pool = PgPoolOptions::new()
+            .max_connections(max_connections)
+            .connect_with(options)
+            .await?;
+        sqlx::migrate!("./migrations/postgres").run(&pool).await?;
+        Ok(Store {
+            backend: Backend::Postgres(pool),
+        })
+    }
+
+    /// `"sqlite"` or `"postgres"`.
+    pub fn backend_name(&self) -> &'static str {
+        match self.backend {
+            Backend::Sqlite(_) => "sqlite",
+            Backend::Postgres(_) => "postgres",
+        }
+    }
+
+    /// Closes the pool, waiting for connections to be returned.
+    pub async fn close(&self) {
+        on_pool!(self, pool => pool.close().await)
+    }
+
+    /// Adds an election, with an empty log.
+    ///
+    /// # Errors
+    /// [`Error::BadElectionId`]; [`Error::InvalidElection`] if it does not open before it
+    /// closes; [`Error::DuplicateElection`] if the id is taken; [`Error::Database`].
+    pub async fn add_election(&self, e: &NewElection, now: i64) -> Result<(), Error> {
+        check_election_id(&e.id)?;
+        if e.opens_at >= e.closes_at {
+            return Err(Error::InvalidElection(format!(
+                "opens at {} but closes at {}",
+                e.opens_at, e.closes_at
+            )));
+        }
+        let done = on_pool!(self, pool => sqlx::query(INSERT_ELECTION)
+            .bind(&e.id)
+            .bind(&e.bundle)
+            .bind(e.opens_at)
+            .bind(e.closes_at)
+            .bind(e.revote.as_str())
+            .bind(now)
+            .execute(pool)
+            .await?
+            .rows_affected());
+        if done == 1 {
+            Ok(())
+        } else {
+            Err(Error::DuplicateElection(e.id.clone()))
+        }
+    }
+
+    /// The election `id`.
+    ///
+    /// # Errors
+    /// [`Error::UnknownElection`], [`Error::Database`], [`Error::Corrupt`].
+    pub async fn election(&self, id: &str) -> Result<Election, Error> {
+        let row: Option<ElectionRow> = on_pool!(self, pool => sqlx::query_as(SELECT_ELECTION)
+            .bind(id)
+            .fetch_optional(pool)
+            .await?);
+        election_from_row(row.ok_or_else(|| Error::UnknownElection(id.to_owned()))?)
+    }
+
+    /// Appends a batch of ballots to the election's log, in one transaction, at time
+    /// `now` (Unix seconds). Returns one outcome per entry, in order.
+    ///
+    /// # Errors
+    /// [`Error::UnknownElection`]; [`Error::ElectionClosed`] if `now` is outside the
+    /// voting window; [`Error::InvalidRange`] for more than [`MAX_BATCH`] entries;
+    /// [`Error::Database`] (then nothing of the batch was written).
+    pub async fn append(
+        &self,
+        election: &str,
+        entries: &[NewEntry],
+        now: i64,
+    ) -> Result<Vec<AppendOutcome>, Error> {
+        if entries.len() > MAX_BATCH {
+            return Err(Error::InvalidRange(format!(
+                "a batch of {} entries, at most {MAX_BATCH}",
+                entries.len()
+            )));
+        }
+        match &self.backend {
+            Backend::Sqlite(pool) => {
+                let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+                append_locked!(tx, LOCK_ELECTION_SQLITE, election, entries, now)
+            }
+            Backend::Postgres(pool) => {
+                let mut tx = pool.begin().await?;
+                append_locked!(tx, LOCK_ELECTION_POSTGRES, election, entries, now)
+            }
+        }
+    }
+
+    /// Up to `limit` (≤ [`MAX_PAGE`]) entries from index `from` on, in log order.
+    ///
+    /// # Errors
+    /// [`Error::InvalidRange`]; [`Error::UnknownElection`]; [`Error::Database`].
+    pub async fn entries(
+        &self,
+        election: &str,
+        from: u64,
+        limit: u64,
+    ) -> Result<Vec<Entry>, Error> {
+        if limit > MAX_PAGE {
+            return Err(Error::InvalidRange(format!(
+                "a page of {limit} entries, at most {MAX_PAGE}"
+            )));
+        }
+        self.election(election).await?;
+        let from = to_i64(from, "index")?;
+        let rows: Vec<EntryRow> = on_pool!(self, pool => sqlx::query_as(SELECT_ENTRIES)
+            .bind(election)
+            .bind(from)
+            .bind(limit as i64)
+            .fetch_all(pool)
+            .await?);
+        rows.into_iter().map(entry_from_row).collect()
+    }
+
+    /// The leaf hashes of entries `start..end`, in log order (to build proofs with
+    /// [`crate::log`]; a slice of them is a [`crate::log::SubtreeSource`]).
+    ///
+    /// # Errors
+    /// [`Error::InvalidRange`] unless `start ≤ end ≤` the log size;
+    /// [`Error::UnknownElection`]; [`Error::Database`]; [`Error::Corrupt`] if the log
+    /// has a hole.
+    pub async fn leaf_hashes(
+        &self,
+        election: &str,
+        start: u64,
+        end: u64,
+    ) -> Result<Vec<Hash>, Error> {
+        let size = self.election(election).await?.log_size;
+        if start > end || end > size {
+            return Err(Error::InvalidRange(format!(
+                "leaves {start}..{end} of a log of {size}"
+            )));
+        }
+        let rows: Vec<(Vec<u8>,)> = on_pool!(self, pool => sqlx::query_as(SELECT_LEAF_HASHES)
+            .bind(election)
+            .bind(to_i64(start, "index")?)
+            .bind(to_i64(end, "index")?)
+            .fetch_all(pool)
+            .await?);
+        if rows.len() as u64 != end - start {
+            return Err(Error::Corrupt(format!(
+                "{} leaves found for {start}..{end}",
+                rows.len()
+            )));
+        }
+        rows.into_iter()
+            .map(|(h,)| to_hash(h, "leaf hash"))
+            .collect()
+    }
+
+    /// Every entry with this nullifier, in log order (one at most under policy `first`).
+    ///
+    /// # Errors
+    /// [`Error::UnknownElection`]; [`Error::Database`].
+    pub async fn entries_by_nullifier(
+        &self,
+        election: &str,
+        nullifier: &str,
+    ) -> Result<Vec<Entry>, Error> {
+        self.election(election).await?;
+        let rows: Vec<EntryRow> = on_pool!(self, pool => sqlx::query_as(SELECT_ENTRIES_BY_NULLIFIER)
+            .bind(election)
+            .bind(nullifier)
+            .fetch_all(pool)
+            .await?);
+        rows.into_iter().map(entry_from_row).collect()
+    }
+
+    /// The entry with this leaf hash, if any (to answer "is my ballot in the log?").
+    ///
+    /// # Errors
+    /// [`Error::UnknownElection`]; [`Error::Database`].
+    pub async fn entry_by_leaf_hash(
+        &self,
+        election: &str,
+        leaf: &Hash,
+    ) -> Result<Option<Entry>, Error> {
+        self.election(election).await?;
+        let row: Option<EntryRow> = on_pool!(self, pool => sqlx::query_as(SELECT_ENTRY_BY_LEAF_HASH)
+            .bind(election)
+            .bind(&leaf[..])
+            .fetch_optional(pool)
+            .await?);
+        row.map(entry_from_row).transpose()
+    }
+
+    /// Stores a signed checkpoint of the election's log at `size` entries.
+    ///
+    /// Storing the same checkpoint again is a no-op; the store does not check the note
+    /// (the caller signed it), only that `size` is within the log.
+    ///
+    /// # Errors
+    /// [`Error::UnknownElection`]; [`Error::InvalidRange`] if `size` is past the log;
+    /// [`Error::CheckpointConflict`] if another checkpoint of this size is stored;
+    /// [`Error::Database`].
+    pub async fn put_checkpoint(
+        &self,
+        election: &str,
+        size: u64,
+        root: &Hash,
+        note: &str,
+        now: i64,
+    ) -> Result<(), Error> {
+        let log_size = self.election(election).await?.log_size;
+        if size > log_size {
+            return Err(Error::InvalidRange(format!(
+                "checkpoint of size {size} for a log of {log_size}"
+            )));
+        }
+        let size_i = to_i64(size, "size")?;
+        let done = on_pool!(self, pool => sqlx::query(INSERT_CHECKPOINT)
+            .bind(election)
+            .bind(size_i)
+            .bind(&root[..])
+            .bind(note)
+            .bind(now)
+            .execute(pool)
+            .await?
+            .rows_affected());
+        if done == 1 {
+            return Ok(());
+        }
+        match self.checkpoint(election, size).await? {
+            Some(c) if c.root == *root && c.note == note => Ok(()),
+            _ => Err(Error::CheckpointConflict {
+                election: election.to_owned(),
+                size,
+            }),
+        }
+    }
+
+    /// The checkpoint of size `size`, if stored.
+    ///
+    /// # Errors
+    /// [`Error::Database`], [`Error::Corrupt`].
+    pub async fn checkpoint(
+        &self,
+        election: &str,
+        size: u64,
+    ) -> Result<Option<StoredCheckpoint>, Error> {
+        let size = to_i64(size, "size")?;
+        let row: Option<CheckpointRow> = on_pool!(self, pool => sqlx::query_as(SELECT_CHECKPOINT)
+            .bind(election)
+            .bind(size)
+            .fetch_optional(pool)
+            .await?);
+        row.map(checkpoint_from_row).transpose()
+    }
+
+    /// The checkpoint of the largest size, if any.
+    ///
+    /// # Errors
+    /// [`Error::UnknownElection`]; [`Error::Database`], [`Error::Corrupt`].
+    pub async fn latest_checkpoint(
+        &self,
+        election: &str,
+    ) -> Result<Option<StoredCheckpoint>, Error> {
+        self.election(election).await?;
+        let row: Option<CheckpointRow> = on_pool!(self, pool => sqlx::query_as(SELECT_LATEST_CHECKPOINT)
+            .bind(election)
+            .fetch_optional(pool)
+            .await?);
+        row.map(checkpoint_from_row).transpose()
+    }
+}
+
+#[cfg(test)]
+mod tests;
