@@ -3,9 +3,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use zkvote_engine::{
-    decode_proof, decode_proof_compressed, encode_proof, encode_proof_compressed,
-};
+use zkvote_engine::{decode_proof, decode_proof_compressed, encode_proof, encode_proof_compressed};
 
 fuzz_target!(|data: &[u8]| {
     if let Ok(p) = decode_proof(data) {

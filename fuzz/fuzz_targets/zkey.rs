@@ -8,12 +8,12 @@
 use std::sync::LazyLock;
 
 use libfuzzer_sys::fuzz_target;
+use zkvote_engine::keys::{reduction_of, QapReduction};
 use zkvote_fuzz::{tiny_r1cs, TINY_SHAPE};
 use zkvote_prover::{
     circom::{import_zkey, R1cs},
-    keys::{check_proving_key, parse_proving_key, proving_key_bytes, reduction_of},
+    keys::{check_proving_key, parse_proving_key, proving_key_bytes},
 };
-use zkvote_verifier::keys::QapReduction;
 
 static R1CS: LazyLock<R1cs> = LazyLock::new(tiny_r1cs);
 

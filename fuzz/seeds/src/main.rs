@@ -112,7 +112,11 @@ fn tiny_key_seeds(out: &Out, name: &str, pk: &ProvingKey<Bn254>) {
     tables
         .learn_matrices(pk, Tiny { x: Fr::from(0u64) })
         .expect("the tiny circuit fits its key");
-    out.put("tables", name, &small_tables(&tables.to_bytes(&digest, &key())));
+    out.put(
+        "tables",
+        name,
+        &small_tables(&tables.to_bytes(&digest, &key())),
+    );
 }
 
 fn main() {
@@ -231,7 +235,8 @@ fn main() {
             votes,
             weight: 1,
         };
-        let ballot = prove_ballot(&pk, &req, &mut rng).expect("ballot");
+        let pvk = ark_groth16::prepare_verifying_key(&pk.vk);
+        let ballot = prove_ballot(&pk, &pvk, &req, &mut rng).expect("ballot");
         out.json("ballot_json", &format!("{i}.json"), &ballot);
         let prepared = prepare_ballot(&single, &ballot).expect("a valid ballot");
         let raw = hex::decode(&ballot.proof).expect("hex");
