@@ -20,10 +20,10 @@ use zkvote_circuits::election::Election;
 
 mod common;
 use common::{abc_election, census, json, ok_text as ok, text, zkvote};
-use zkvote_verifier::{
-    ballot::{prepare_ballot, Ballot},
-    snarkjs::{export_proof, export_public, import_verifying_key, SnarkjsVerifyingKey},
+use zkvote_interop::snarkjs::{
+    export_proof, export_public, import_verifying_key, SnarkjsVerifyingKey,
 };
+use zkvote_verifier::ballot::{prepare_ballot, Ballot};
 
 /// The powers-of-tau power of the test shape: 2,833 constraints + 6 public inputs + 1
 /// fit in 2^12 rows.

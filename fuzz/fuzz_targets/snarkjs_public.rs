@@ -3,7 +3,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use zkvote_verifier::snarkjs::{export_public, import_public};
+use zkvote_interop::snarkjs::{export_public, import_public};
 
 fuzz_target!(|data: &[u8]| {
     let Ok(json) = serde_json::from_slice::<Vec<String>>(data) else {

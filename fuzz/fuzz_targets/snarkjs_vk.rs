@@ -4,7 +4,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use zkvote_verifier::snarkjs::{export_verifying_key, import_verifying_key, SnarkjsVerifyingKey};
+use zkvote_interop::snarkjs::{export_verifying_key, import_verifying_key, SnarkjsVerifyingKey};
 
 fuzz_target!(|data: &[u8]| {
     let Ok(json) = serde_json::from_slice::<SnarkjsVerifyingKey>(data) else {

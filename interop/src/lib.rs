@@ -1,7 +1,24 @@
-//! Test support for zkvote's interoperability tests (`tests/` here and
-//! `cli/tests/snarkjs.rs`): the pinned JavaScript tools they run (snarkjs, solc-js),
-//! installed from the committed `package-lock.json` on first use, so that
-//! `cargo test --workspace --release` works on a fresh machine without another step.
+//! # zkvote-interop
+//!
+//! zkvote in the formats of other tools, so that their users can check its proofs and
+//! run its election on chain:
+//!
+//! | module | what |
+//! |---|---|
+//! | [`snarkjs`] | snarkjs' JSON files (verification key, proof, public inputs) and call data |
+//! | [`solidity`] | the Solidity verifier and ballot box of an election |
+//! | [`repo`], [`node_modules`] | for the tests: the pinned JavaScript tools (snarkjs, solc-js), installed from the committed `package-lock.json` on first use, so that `cargo test --workspace --release` works on a fresh machine |
+//!
+//! The circom formats (`.r1cs`, `.wtns`, `.zkey`) are still `zkvote_prover::circom`
+//! (they need the prover's census and ballot code; issue 13 moves them here next).
+//! The EVM tests (`tests/evm.rs`) run the contracts on revm.
+#![deny(missing_docs)]
+
+mod error;
+pub mod snarkjs;
+pub mod solidity;
+
+pub use error::Error;
 
 use std::{
     path::{Path, PathBuf},

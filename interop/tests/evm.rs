@@ -26,6 +26,10 @@ use zkvote_circuits::{
     ballot::{BallotRules, BallotShape, CensusKind},
     election::{CensusRef, Election},
 };
+use zkvote_interop::{
+    snarkjs::solidity_calldata,
+    solidity::{ballot_box_contract, verifier_contract, BALLOT_BOX_NAME, VERIFIER_NAME},
+};
 use zkvote_prover::{
     census::{Census, Member},
     identity::Identity,
@@ -35,8 +39,6 @@ use zkvote_prover::{
 use zkvote_verifier::{
     ballot::{prepare_ballot, Ballot},
     keys::{digest_hex, verifying_key_bytes},
-    snarkjs::solidity_calldata,
-    solidity::{ballot_box_contract, verifier_contract, BALLOT_BOX_NAME, VERIFIER_NAME},
 };
 
 // ---------------------------------------------------------------- node tools

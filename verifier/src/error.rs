@@ -65,10 +65,4 @@ pub enum Error {
     /// A proof field that is not hex.
     #[error("proof is not hex: {0}")]
     ProofEncoding(String),
-    /// A snarkjs JSON file that cannot be used.
-    #[error("snarkjs file: {0}")]
-    Snarkjs(String),
-    /// A verifying key or election that the Solidity generator cannot express.
-    #[error("cannot generate the Solidity contracts: {0}")]
-    Solidity(String),
 }

@@ -1,7 +1,7 @@
 //! # zkvote-verifier
 //!
 //! What anyone runs to check an election: the ballot format and its checks against
-//! the election, the tally, key files. The Groth16 machinery (decoding, single and batch
+//! the election, the tally, key files. Other tools' formats are `zkvote-interop`'s. The Groth16 machinery (decoding, single and batch
 //! verification) is `zkvote-engine`'s.
 //!
 //! | module | what |
@@ -10,7 +10,6 @@
 //! | [`tally`] | every input ballot counted or rejected with its reason |
 //! | [`keys`] | key files (header, digest) and verifying-key loading |
 //! | [`fs`] | writing files atomically (temporary file renamed into place) |
-//! | [`snarkjs`], [`solidity`] | snarkjs JSON files, and the Solidity verifier and ballot box |
 //!
 //! This crate does not depend on `zkvote-prover`.
 
@@ -18,8 +17,6 @@ pub mod ballot;
 pub mod error;
 pub mod fs;
 pub mod keys;
-pub mod snarkjs;
-pub mod solidity;
 pub mod tally;
 
 pub use error::Error;

@@ -6,13 +6,15 @@ use ark_bn254::{Bn254, Fr};
 use ark_groth16::{PreparedVerifyingKey, Proof};
 use zkvote_circuits::election::Election;
 use zkvote_engine::verify_one;
-use zkvote_verifier::{
-    ballot::{prepare_ballot, Ballot},
+use zkvote_interop::{
     snarkjs::{
         export_proof, export_public, export_verifying_key, import_proof, import_public,
         import_verifying_key, solidity_calldata, SnarkjsProof, SnarkjsVerifyingKey,
     },
     solidity::{ballot_box_contract, verifier_contract, BALLOT_BOX_NAME, VERIFIER_NAME},
+};
+use zkvote_verifier::{
+    ballot::{prepare_ballot, Ballot},
     Error,
 };
 
@@ -55,7 +57,8 @@ pub fn run(c: ExportCmd) -> CmdResult {
                 "{}, verifying key sha256 {}",
                 election.shape, election.verifying_key_digest
             );
-            let gen = |e: Error| input_error(format!("{}: {e}", a.election.display()));
+            let gen =
+                |e: zkvote_interop::Error| input_error(format!("{}: {e}", a.election.display()));
             let verifier = verifier_contract(&pvk.vk, &label).map_err(gen)?;
             let ballot_box = ballot_box_contract(&election).map_err(gen)?;
             std::fs::create_dir_all(&a.out)
@@ -118,7 +121,7 @@ fn valid_ballot(
     }
 }
 
-fn named(path: &Path, e: Error) -> CliError {
+fn named(path: &Path, e: zkvote_interop::Error) -> CliError {
     input_error(format!("{}: {e}", path.display()))
 }
 

@@ -26,6 +26,7 @@ use zkvote_circuits::{
     election::{CensusRef, Election},
 };
 use zkvote_engine::tables::{ProvingTables, TablesKey, TABLES_TAG_LEN};
+use zkvote_interop::snarkjs::{export_proof, export_public, export_verifying_key};
 use zkvote_prover::{
     census::{Census, Member},
     circom::{import_zkey, r1cs_bytes},
@@ -36,7 +37,6 @@ use zkvote_prover::{
 use zkvote_verifier::{
     ballot::prepare_ballot,
     keys::{digest_hex, verifying_key_bytes},
-    snarkjs::{export_proof, export_public, export_verifying_key},
 };
 
 struct Out {

@@ -5,10 +5,8 @@
 use ark_bn254::{Fr, G1Affine, G2Affine};
 use ark_ec::{AffineRepr, CurveGroup};
 use ark_groth16::VerifyingKey;
-use zkvote_verifier::{
-    snarkjs::{export_verifying_key, import_verifying_key, SnarkjsVerifyingKey},
-    Error,
-};
+use zkvote_interop::snarkjs::{export_verifying_key, import_verifying_key, SnarkjsVerifyingKey};
+use zkvote_interop::Error;
 
 /// A snarkjs verifying key with valid points (γ the generator, as snarkjs makes it, and
 /// δ another point) and `ic` input bases.

@@ -6,7 +6,7 @@
 //!
 //! `e(−A, B) · e(α, β) · e(L, γ) · e(C, δ) = 1`, with `L = IC₀ + Σᵢ xᵢ·ICᵢ₊₁`,
 //!
-//! the same equation as [`crate::verify_one`]. It has the snarkjs ABI,
+//! the same equation as [`zkvote_engine::verify_one`]. It has the snarkjs ABI,
 //! `verifyProof(uint[2] a, uint[2][2] b, uint[2] c, uint[N] input) returns (bool)`, so
 //! the text of [`crate::snarkjs::solidity_calldata`] (and of `snarkjs zkey export
 //! soliditycalldata`) can be pasted into a call, and so can a ballot box's `cast`.
@@ -20,7 +20,7 @@
 //! The ballot box pins every public input that the election fixes (the election id,
 //! the census root and the packed rules), refuses a nullifier it has already seen, and
 //! adds `vᵢ · m` to option `i`'s total with `m = w` (the weight spent) unless the rules
-//! have `cost_from_weight`, where `m = 1` — the semantics of [`crate::tally`]. The
+//! have `cost_from_weight`, where `m = 1` — the semantics of `zkvote_verifier::tally`. The
 //! votes are unpacked from the public inputs: 7 per input, 32 bits each, field 0 lowest
 //! (see [`BallotInstance`]).
 
