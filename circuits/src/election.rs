@@ -5,6 +5,11 @@
 //! and verifying keys, and the title. It is `SHA-512(tag ‖ canonical encoding) mod r`
 //! (a 512-bit digest reduced modulo the 254-bit `r` is statistically uniform). The id
 //! is also the nullifier's scope, so changing any parameter changes every nullifier.
+//!
+//! Version 2 adds the voting window ([`VotingWindow`]: `opens_at` inclusive, `closes_at`
+//! exclusive, Unix seconds) and the revote policy ([`Revote`]: whether the first or the
+//! last ballot of a member counts), both committed to by the id. Version 1 files (no
+//! window, the first ballot counts) are still read, and their id is derived as before.
 
 use ark_bn254::Fr;
 use ark_ff::PrimeField;
@@ -15,7 +20,100 @@ use crate::ballot::{BallotRules, BallotShape, RulesError};
 use crate::field::{fr_to_le_bytes, serde_decimal};
 
 /// The version of the election format and of its id derivation.
-pub const ELECTION_VERSION: u32 = 1;
+pub const ELECTION_VERSION: u32 = 2;
+/// The oldest election format this build reads (no window, first ballot counts).
+pub const ELECTION_VERSION_MIN: u32 = 1;
+/// The latest instant a window may name: 9999-12-31T23:59:59Z, so that every
+/// instant prints as RFC 3339 and fits a JavaScript number exactly.
+pub const MAX_TIMESTAMP: u64 = 253_402_300_799;
+
+/// When ballots are accepted: from `opens_at` (inclusive) to `closes_at` (exclusive),
+/// Unix seconds (UTC).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VotingWindow {
+    /// The first second at which a ballot is accepted.
+    pub opens_at: u64,
+    /// The first second at which ballots are no longer accepted.
+    pub closes_at: u64,
+}
+
+impl VotingWindow {
+    /// A window, checked: `opens_at < closes_at ≤` [`MAX_TIMESTAMP`].
+    pub fn new(opens_at: u64, closes_at: u64) -> Result<Self, ElectionError> {
+        let w = VotingWindow {
+            opens_at,
+            closes_at,
+        };
+        w.check()?;
+        Ok(w)
+    }
+
+    fn check(&self) -> Result<(), ElectionError> {
+        if self.opens_at >= self.closes_at || self.closes_at > MAX_TIMESTAMP {
+            return Err(ElectionError::Window {
+                opens_at: self.opens_at,
+                closes_at: self.closes_at,
+            });
+        }
+        Ok(())
+    }
+
+    /// Where `t` (Unix seconds) falls.
+    pub fn phase(&self, t: u64) -> WindowPhase {
+        if t < self.opens_at {
+            WindowPhase::NotOpen
+        } else if t < self.closes_at {
+            WindowPhase::Open
+        } else {
+            WindowPhase::Closed
+        }
+    }
+}
+
+/// Where an instant falls relative to a [`VotingWindow`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WindowPhase {
+    /// Before `opens_at`.
+    NotOpen,
+    /// In `[opens_at, closes_at)`.
+    Open,
+    /// At or after `closes_at`.
+    Closed,
+}
+
+/// Which of a member's ballots counts when she casts several (same nullifier).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Revote {
+    /// The first ballot counts; later ones are refused.
+    #[default]
+    First,
+    /// A member may change her vote until the close: the last ballot, in the log's
+    /// order, counts.
+    Last,
+}
+
+impl Revote {
+    /// `first` or `last`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Revote::First => "first",
+            Revote::Last => "last",
+        }
+    }
+}
+
+impl std::str::FromStr for Revote {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "first" => Ok(Revote::First),
+            "last" => Ok(Revote::Last),
+            other => Err(format!("revote policy {other:?}: expected first or last")),
+        }
+    }
+}
 /// Domain separation tag of the election id.
 pub const ELECTION_ID_TAG: &[u8] = b"zkvote/election-id/v1";
 
@@ -55,14 +153,37 @@ pub struct Election {
     pub verifying_key_digest: String,
     /// SHA-256 of the proving key file, hex (guards its fast unchecked loading).
     pub proving_key_digest: String,
+    /// The voting window (version 2; `None`: no window, for elections run with files).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub window: Option<VotingWindow>,
+    /// Which ballot of a member counts (version 2; version 1 is always `first`).
+    #[serde(default)]
+    pub revote: Revote,
 }
 
 /// Why an election definition is refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ElectionError {
     /// The format version is not one this build reads.
-    #[error("unsupported election version {0} (this build reads version {ELECTION_VERSION})")]
+    #[error(
+        "unsupported election version {0} (this build reads versions \
+         {ELECTION_VERSION_MIN} to {ELECTION_VERSION})"
+    )]
     Version(u32),
+    /// A version 1 election with a window or a revote policy, which version 1 lacks.
+    #[error("a version 1 election has no voting window and only the revote policy first")]
+    Version1Schedule,
+    /// A window that is empty, reversed or beyond [`MAX_TIMESTAMP`].
+    #[error(
+        "voting window opens at {opens_at} and closes at {closes_at}: it must open \
+         strictly before it closes, and close by {MAX_TIMESTAMP} (9999-12-31T23:59:59Z)"
+    )]
+    Window {
+        /// `opens_at`.
+        opens_at: u64,
+        /// `closes_at`.
+        closes_at: u64,
+    },
     /// The stored id does not match the parameters.
     #[error("election id does not match its parameters (stored {stored}, computed {computed})")]
     IdMismatch {
@@ -111,15 +232,37 @@ impl Election {
             shape,
             verifying_key_digest,
             proving_key_digest,
+            window: None,
+            revote: Revote::First,
         };
         e.check_parameters()?;
         e.id = e.compute_id();
         Ok(e)
     }
 
+    /// The same election with a voting window and a revote policy (a new id).
+    pub fn with_schedule(
+        mut self,
+        window: Option<VotingWindow>,
+        revote: Revote,
+    ) -> Result<Self, ElectionError> {
+        self.version = ELECTION_VERSION;
+        self.window = window;
+        self.revote = revote;
+        self.check_parameters()?;
+        self.id = self.compute_id();
+        Ok(self)
+    }
+
     fn check_parameters(&self) -> Result<(), ElectionError> {
-        if self.version != ELECTION_VERSION {
+        if !(ELECTION_VERSION_MIN..=ELECTION_VERSION).contains(&self.version) {
             return Err(ElectionError::Version(self.version));
+        }
+        if self.version == 1 && (self.window.is_some() || self.revote != Revote::First) {
+            return Err(ElectionError::Version1Schedule);
+        }
+        if let Some(w) = &self.window {
+            w.check()?;
         }
         self.rules.validate(&self.shape)?;
         if self.options.len() != self.rules.num_fields as usize {
@@ -183,6 +326,17 @@ impl Election {
         put(self.shape.census.to_string().as_bytes());
         put(self.verifying_key_digest.as_bytes());
         put(self.proving_key_digest.as_bytes());
+        if self.version >= 2 {
+            match &self.window {
+                None => put(&[0]),
+                Some(w) => {
+                    put(&[1]);
+                    put(&w.opens_at.to_le_bytes());
+                    put(&w.closes_at.to_le_bytes());
+                }
+            }
+            put(self.revote.as_str().as_bytes());
+        }
         Fr::from_le_bytes_mod_order(&h.finalize())
     }
 
@@ -242,6 +396,8 @@ mod tests {
             Box::new(|e| e.shape.census = CensusKind::Weighted),
             Box::new(|e| e.verifying_key_digest = "22".repeat(32)),
             Box::new(|e| e.proving_key_digest = "33".repeat(32)),
+            Box::new(|e| e.revote = Revote::Last),
+            Box::new(|e| e.window = Some(VotingWindow::new(0, 1).unwrap())),
         ];
         for change in variants {
             let mut f = e.clone();
@@ -257,8 +413,11 @@ mod tests {
     #[test]
     fn bad_definitions_are_refused() {
         let mut e = sample();
-        e.version = 2;
-        assert!(matches!(e.validate(), Err(ElectionError::Version(2))));
+        e.version = 3;
+        assert!(matches!(e.validate(), Err(ElectionError::Version(3))));
+        let mut e = sample();
+        e.version = 0;
+        assert!(matches!(e.validate(), Err(ElectionError::Version(0))));
         let mut e = sample();
         e.options.pop();
         assert!(matches!(
@@ -273,5 +432,90 @@ mod tests {
             vec![0, 1, 0, 0, 0, 0, 0, 0]
         );
         assert!(sample().padded_votes(&[0, 1]).is_err());
+    }
+
+    #[test]
+    fn the_window_and_the_revote_policy_are_committed_to() {
+        let w = VotingWindow::new(1_800_000_000, 1_800_086_400).unwrap();
+        let e = sample().with_schedule(Some(w), Revote::Last).unwrap();
+        assert_eq!(e.version, ELECTION_VERSION);
+        e.validate().unwrap();
+        let json = serde_json::to_string(&e).unwrap();
+        assert!(json.contains(r#""window":{"opens_at":1800000000,"closes_at":1800086400}"#));
+        assert!(json.contains(r#""revote":"last""#));
+        let back: Election = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, e);
+        back.validate().unwrap();
+        type Change = Box<dyn Fn(&mut Election)>;
+        let variants: Vec<Change> = vec![
+            Box::new(|e| e.revote = Revote::First),
+            Box::new(|e| e.window = None),
+            Box::new(|e| e.window.as_mut().unwrap().opens_at -= 1),
+            Box::new(|e| e.window.as_mut().unwrap().closes_at += 1),
+        ];
+        for change in variants {
+            let mut f = e.clone();
+            change(&mut f);
+            assert!(
+                matches!(f.validate(), Err(ElectionError::IdMismatch { .. })),
+                "{f:?}"
+            );
+        }
+        assert_eq!(w.phase(1_799_999_999), WindowPhase::NotOpen);
+        assert_eq!(w.phase(1_800_000_000), WindowPhase::Open);
+        assert_eq!(w.phase(1_800_086_399), WindowPhase::Open);
+        assert_eq!(w.phase(1_800_086_400), WindowPhase::Closed);
+    }
+
+    #[test]
+    fn bad_windows_and_version_1_schedules_are_refused() {
+        for (o, c) in [(5, 5), (6, 5), (0, MAX_TIMESTAMP + 1), (u64::MAX, u64::MAX)] {
+            assert!(matches!(
+                VotingWindow::new(o, c),
+                Err(ElectionError::Window { .. })
+            ));
+            // Also when the window arrives in a file.
+            let mut e = sample();
+            e.window = Some(VotingWindow {
+                opens_at: o,
+                closes_at: c,
+            });
+            assert!(matches!(e.validate(), Err(ElectionError::Window { .. })));
+        }
+        // Version 1 has neither a window nor another policy than `first`.
+        let mut v1 = sample();
+        v1.version = 1;
+        v1.id = v1.compute_id();
+        v1.validate().unwrap();
+        let json = serde_json::to_string(&v1).unwrap();
+        assert!(!json.contains("window"));
+        let mut e = v1.clone();
+        e.revote = Revote::Last;
+        assert!(matches!(e.validate(), Err(ElectionError::Version1Schedule)));
+        let mut e = v1.clone();
+        e.window = Some(VotingWindow::new(0, 1).unwrap());
+        assert!(matches!(e.validate(), Err(ElectionError::Version1Schedule)));
+        // A version 1 file without the new fields reads as before; unknown policies and
+        // negative or fractional times are refused by the parser.
+        let text = json.replace(r#","revote":"first""#, "");
+        let back: Election = serde_json::from_str(&text).unwrap();
+        assert_eq!(back, v1);
+        for bad in [
+            json.replace(r#""revote":"first""#, r#""revote":"any""#),
+            json.replace(
+                r#""revote":"first""#,
+                r#""revote":"first","window":{"opens_at":-1,"closes_at":5}"#,
+            ),
+            json.replace(
+                r#""revote":"first""#,
+                r#""revote":"first","window":{"opens_at":1.5,"closes_at":5}"#,
+            ),
+            json.replace(
+                r#""revote":"first""#,
+                r#""revote":"first","window":{"opens_at":1,"closes_at":5,"x":1}"#,
+            ),
+        ] {
+            assert!(serde_json::from_str::<Election>(&bad).is_err(), "{bad}");
+        }
     }
 }

@@ -14,6 +14,10 @@ pub enum Error {
     /// A decimal number was not below the BN254 scalar field modulus `r`.
     #[error("{0} is not below the BN254 scalar field modulus")]
     NotInField(String),
+    /// A decimal number in a JSON file with a leading zero: every zkvote JSON file holds
+    /// each number in exactly one spelling.
+    #[error("{0:?} has a leading zero (JSON files hold numbers in canonical form)")]
+    NotCanonical(String),
     /// Poseidon was asked for an arity circomlib has no parameters for (0, or more than 16).
     #[error("Poseidon takes 1 to {max} inputs, got {got}")]
     PoseidonArity {

@@ -21,6 +21,16 @@ pub fn parse_fr(s: &str) -> Result<Fr, Error> {
     Ok(Fr::from(n))
 }
 
+/// [`parse_fr`], and the number must be in canonical form: no leading zero (but `0`
+/// itself). What JSON files hold, so that a value has one spelling.
+pub fn parse_fr_canonical(s: &str) -> Result<Fr, Error> {
+    let x = parse_fr(s)?;
+    if s.len() > 1 && s.starts_with('0') {
+        return Err(Error::NotCanonical(truncate(s)));
+    }
+    Ok(x)
+}
+
 /// The canonical decimal form of a field element.
 pub fn fr_to_decimal(x: &Fr) -> String {
     x.into_bigint().to_string()
@@ -52,10 +62,10 @@ pub mod serde_decimal {
         s.serialize_str(&fr_to_decimal(x))
     }
 
-    /// Deserialises from a decimal string, with the checks of [`parse_fr`].
+    /// Deserialises from a decimal string, with the checks of [`parse_fr_canonical`].
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Fr, D::Error> {
         let s = String::deserialize(d)?;
-        parse_fr(&s).map_err(D::Error::custom)
+        parse_fr_canonical(&s).map_err(D::Error::custom)
     }
 }
 
@@ -69,11 +79,11 @@ pub mod serde_decimal_vec {
         s.collect_seq(xs.iter().map(fr_to_decimal))
     }
 
-    /// Deserialises from a list of decimal strings, with the checks of [`parse_fr`].
+    /// Deserialises from a list of decimal strings, with the checks of [`parse_fr_canonical`].
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Fr>, D::Error> {
         let v = Vec::<String>::deserialize(d)?;
         v.iter()
-            .map(|s| parse_fr(s).map_err(D::Error::custom))
+            .map(|s| parse_fr_canonical(s).map_err(D::Error::custom))
             .collect()
     }
 }
@@ -93,6 +103,25 @@ mod tests {
         let r_minus_1 =
             "21888242871839275222246405745257275088548364400416034343698204186575808495616";
         assert_eq!(parse_fr(r_minus_1).unwrap(), -Fr::from(1u64));
+        // JSON files: one spelling per number.
+        assert_eq!(parse_fr("007").unwrap(), Fr::from(7u64));
+        assert!(matches!(
+            parse_fr_canonical("007"),
+            Err(Error::NotCanonical(_))
+        ));
+        assert!(matches!(
+            parse_fr_canonical("00"),
+            Err(Error::NotCanonical(_))
+        ));
+        assert_eq!(parse_fr_canonical("0").unwrap(), Fr::from(0u64));
+        assert_eq!(parse_fr_canonical("70").unwrap(), Fr::from(70u64));
+        #[derive(serde::Deserialize, Debug)]
+        struct One {
+            #[serde(with = "serde_decimal")]
+            _x: Fr,
+        }
+        assert!(serde_json::from_str::<One>(r#"{"_x":"01"}"#).is_err());
+        assert!(serde_json::from_str::<One>(r#"{"_x":"1"}"#).is_ok());
     }
 
     proptest! {

@@ -173,27 +173,15 @@ fn plain_ballots_prove_verify_and_tally() {
     let mut inputs: Vec<TallyInput> = ballots
         .iter()
         .enumerate()
-        .map(|(i, b)| TallyInput {
-            source: format!("b{i}"),
-            ballot: Ok(b.clone()),
-        })
+        .map(|(i, b)| TallyInput::new(format!("b{i}"), Ok(b.clone())))
         .collect();
-    inputs.push(TallyInput {
-        source: "again".into(),
-        ballot: Ok(again),
-    });
-    inputs.push(TallyInput {
-        source: "copy".into(),
-        ballot: Ok(copy),
-    });
-    inputs.push(TallyInput {
-        source: "changed".into(),
-        ballot: Ok(changed),
-    });
-    inputs.push(TallyInput {
-        source: "garbage".into(),
-        ballot: Ballot::from_json("garbage", "{\"version\": 1}"),
-    });
+    inputs.push(TallyInput::new("again", Ok(again)));
+    inputs.push(TallyInput::new("copy", Ok(copy)));
+    inputs.push(TallyInput::new("changed", Ok(changed)));
+    inputs.push(TallyInput::new(
+        "garbage",
+        Ballot::from_json("garbage", "{\"version\": 1}"),
+    ));
     let result = tally(&e, &pvk, inputs.clone(), BoxOrder::Log);
     assert_eq!(result.counted.len(), 5);
     assert_eq!(result.totals, vec![2, 1, 2]);
@@ -513,10 +501,7 @@ fn bad_ballots_are_rejected_with_reasons_and_never_abort_a_tally() {
     let expect: Vec<(&str, &str)> = cases.iter().map(|(s, _, r)| (*s, *r)).collect();
     let inputs = cases
         .into_iter()
-        .map(|(s, b, _)| TallyInput {
-            source: s.into(),
-            ballot: b,
-        })
+        .map(|(s, b, _)| TallyInput::new(s, b))
         .collect();
     let result = tally(&e, &pvk, inputs, BoxOrder::Log);
     assert_eq!(result.totals, vec![1, 1, 1]);
@@ -634,4 +619,109 @@ fn ballots_are_checked_against_the_election_key_before_they_exist() {
             prove_ballot_with(&bad_base, &w.pvk, tables.as_ref(), &req, &mut rng).unwrap_err();
         assert!(matches!(err, ProverError::ProofCheck { .. }), "{err}");
     }
+}
+
+/// Policy `last` in a log: the latest choice counts; a re-randomised copy of an older
+/// ballot appended after a change does not bring the old choice back; a ballot logged
+/// outside the window is rejected.
+#[test]
+fn policy_last_counts_the_latest_choice_and_the_window_is_enforced() {
+    use zkvote_circuits::election::{Revote, VotingWindow};
+    let w = world(CensusKind::Plain, 7);
+    let window = VotingWindow::new(1_000, 2_000).unwrap();
+    let e = election(&w, "last", BallotRules::single(3))
+        .with_schedule(Some(window), Revote::Last)
+        .unwrap();
+    let pvk = prepare_verifying_key(&w.vk);
+    let mut rng = ChaCha20Rng::seed_from_u64(8);
+    let mut prove = |who: usize, votes: Vec<u32>| {
+        prove_ballot(&w.pk, &w.pvk, &request(&w, &e, who, votes, 1), &mut rng).unwrap()
+    };
+    let a = prove(0, vec![1, 0, 0]);
+    let b = prove(0, vec![0, 1, 0]);
+    let c = prove(1, vec![0, 0, 1]);
+    let late = prove(2, vec![1, 0, 0]);
+    let early = prove(3, vec![1, 0, 0]);
+    let proof = zkvote_engine::decode_proof(&hex::decode(&a.proof).unwrap()).unwrap();
+    let mut rng = ChaCha20Rng::seed_from_u64(9);
+    let rerand = Groth16::<Bn254>::rerandomize_proof(&w.vk, &proof, &mut rng);
+    let mut a_copy = a.clone();
+    a_copy.proof = hex::encode(zkvote_verifier::ballot::encode_proof(&rerand));
+    verify_ballot(&e, &pvk, &a_copy).unwrap();
+
+    let at = |source: &str, b: &Ballot, t: u64| TallyInput {
+        source: source.into(),
+        ballot: Ok(b.clone()),
+        cast_at: Some(t),
+    };
+    let inputs = vec![
+        at("a", &a, 1_000),
+        at("c", &c, 1_100),
+        at("b", &b, 1_200),
+        at("a-copy", &a_copy, 1_300),
+        at("late", &late, 2_000),
+        at("early", &early, 999),
+        at("b-again", &b, 1_999),
+    ];
+    let result = tally(&e, &pvk, inputs.clone(), BoxOrder::Log);
+    let status: Vec<(&str, &str, &str)> = result
+        .ballots
+        .iter()
+        .map(|o| {
+            (
+                o.source.as_str(),
+                o.status.as_str(),
+                o.reason.as_deref().unwrap_or(""),
+            )
+        })
+        .collect();
+    assert_eq!(result.totals, vec![0, 1, 1], "{status:#?}");
+    assert_eq!(status[0].1, "rejected");
+    assert!(status[0].2.contains("superseded: the later ballot from b"));
+    assert_eq!(status[1].1, "counted");
+    assert_eq!(status[2].1, "counted");
+    assert!(status[3]
+        .2
+        .contains("repeats the choice of the ballot from a"));
+    assert!(status[4].2.contains("after the voting window closed"));
+    assert!(status[5].2.contains("before the voting window opened"));
+    assert!(status[6].2.contains("copy of the ballot from b"));
+    assert_eq!(result.rejected.len(), 5);
+
+    // The same ballots under policy `first`: the first choice counts.
+    let first = election(&w, "last", BallotRules::single(3))
+        .with_schedule(Some(window), Revote::First)
+        .unwrap();
+    // Another election id, so prove again under `first`.
+    let mut rng = ChaCha20Rng::seed_from_u64(10);
+    let a = prove_ballot(
+        &w.pk,
+        &w.pvk,
+        &request(&w, &first, 0, vec![1, 0, 0], 1),
+        &mut rng,
+    )
+    .unwrap();
+    let b = prove_ballot(
+        &w.pk,
+        &w.pvk,
+        &request(&w, &first, 0, vec![0, 1, 0], 1),
+        &mut rng,
+    )
+    .unwrap();
+    let result = tally(
+        &first,
+        &pvk,
+        vec![at("a", &a, 1_000), at("b", &b, 1_001)],
+        BoxOrder::Log,
+    );
+    assert_eq!(result.totals, vec![1, 0, 0]);
+    assert!(result.rejected[0].reason.contains("duplicate nullifier"));
+
+    // Without times (ballot files), the window cannot be and is not applied.
+    let untimed: Vec<TallyInput> = inputs
+        .into_iter()
+        .map(|i| TallyInput { cast_at: None, ..i })
+        .filter(|i| i.source == "late")
+        .collect();
+    assert_eq!(tally(&e, &pvk, untimed, BoxOrder::Log).counted.len(), 1);
 }

@@ -7,10 +7,22 @@
 //!    is skipped silently.
 //! 2. The proofs of the remaining ballots are batch-verified ([`zkvote_engine::batch_verify`]),
 //!    which isolates exactly the invalid ones whatever the batch size.
-//! 3. Repeated nullifiers are resolved by the box's [`BoxOrder`]:
-//!    - **a log** (a JSON-lines box): its line order is the order in which ballots were
-//!      cast, and the first valid ballot of each nullifier counts; later ones are
-//!      rejected as duplicates, naming the ballot that counted.
+//! 3. Where an input carries the time the box logged it (a box downloaded from
+//!    `zkvote serve`) and the election has a voting window, a ballot logged outside the
+//!    window is rejected. Ballot files carry no time: the window of a tally of files is
+//!    whoever collected them's to enforce.
+//! 4. Repeated nullifiers are resolved by the box's [`BoxOrder`] and the election's
+//!    revote policy ([`Revote`]):
+//!    - **a log** (a JSON-lines box), policy `first`: its line order is the order in
+//!      which ballots were cast, and the first valid ballot of each nullifier counts;
+//!      later ones are rejected as duplicates, naming the ballot that counted.
+//!    - **a log**, policy `last`: the member's latest *choice* counts. Ballots of one
+//!      nullifier with the same public inputs are one choice, placed where it first
+//!      appeared: anyone holding a ballot can re-randomise its proof and append the
+//!      copy later, and that must not bring back a choice the member has since
+//!      changed. (So a member cannot return to an earlier choice either; the box
+//!      refuses such a ballot at the door and says why.) The choice that appeared last
+//!      counts, in its first copy; every other ballot is rejected, naming it.
 //!    - **an unordered set** (a directory, or files named on the command line): file
 //!      names and directory order mean nothing (whoever assembled the box chose them),
 //!      so the rule reads only the ballots. Valid ballots with one nullifier and the
@@ -23,7 +35,7 @@
 //!      not say which came last: none of them counts, each is rejected as a conflict.
 //!      Picking one by a content hash instead would let whoever assembled the box
 //!      choose, since re-randomising a proof changes its hash.
-//! 4. Totals: `totals[i] += vᵢ · m` with `m = w` (the weight spent) unless the rules
+//! 5. Totals: `totals[i] += vᵢ · m` with `m = w` (the weight spent) unless the rules
 //!    spend the weight as a budget (`cost_from_weight`), where `m = 1`.
 //!
 //! The result depends only on the election, the key, the inputs and, for a log, their
@@ -41,7 +53,10 @@ use ark_bn254::{Bn254, Fr};
 use ark_groth16::PreparedVerifyingKey;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
-use zkvote_circuits::{election::Election, field::fr_to_decimal};
+use zkvote_circuits::{
+    election::{Election, Revote, WindowPhase},
+    field::fr_to_decimal,
+};
 
 use sha2::{Digest, Sha256};
 
@@ -64,8 +79,7 @@ const CANONICAL_BALLOT_TAG: &[u8] = b"zkvote/ballot-canonical/v1";
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum BoxOrder {
     /// An ordered log (a JSON-lines box): the inputs are in the order the ballots were
-    /// cast, and the first valid ballot of each nullifier counts. (A policy where the
-    /// last one counts would be a parameter of this variant.)
+    /// cast; the election's revote policy says which ballot of a nullifier counts.
     Log,
     /// An unordered set (a directory, files named on the command line): the rule reads
     /// only the ballots' contents; the result is reported in source-name order.
@@ -79,6 +93,19 @@ pub struct TallyInput {
     pub source: String,
     /// The parsed ballot, or why it could not be read.
     pub ballot: Result<Ballot, Error>,
+    /// When the box logged it (Unix seconds), if the input came from a box's log.
+    pub cast_at: Option<u64>,
+}
+
+impl TallyInput {
+    /// An input without a logging time (a ballot file).
+    pub fn new(source: impl Into<String>, ballot: Result<Ballot, Error>) -> Self {
+        TallyInput {
+            source: source.into(),
+            ballot,
+            cast_at: None,
+        }
+    }
 }
 
 /// A rejected ballot.
@@ -176,10 +203,27 @@ pub fn tally(
             verdicts[batch_index[k]] = Err(e.to_string());
         }
     }
+    if let Some(w) = &election.window {
+        for (input, verdict) in inputs.iter().zip(verdicts.iter_mut()) {
+            let (Some(t), Ok(())) = (input.cast_at, &verdict) else {
+                continue;
+            };
+            let when = match w.phase(t) {
+                WindowPhase::Open => continue,
+                WindowPhase::NotOpen => "before the voting window opened",
+                WindowPhase::Closed => "after the voting window closed",
+            };
+            *verdict = Err(format!(
+                "logged at {t}, {when} (window [{}, {}))",
+                w.opens_at, w.closes_at
+            ));
+        }
+    }
     // Which valid ballot of each nullifier counts.
-    match order {
-        BoxOrder::Log => first_counts(&inputs, &prepared, &mut verdicts),
-        BoxOrder::Unordered => by_content(&inputs, &prepared, &mut verdicts),
+    match (order, election.revote) {
+        (BoxOrder::Log, Revote::First) => first_counts(&inputs, &prepared, &mut verdicts),
+        (BoxOrder::Log, Revote::Last) => last_counts(&inputs, &prepared, &mut verdicts),
+        (BoxOrder::Unordered, _) => by_content(&inputs, &prepared, &mut verdicts),
     }
 
     let mut totals = vec![0u128; election.options.len()];
@@ -261,6 +305,61 @@ fn first_counts(
             ));
         } else {
             first.insert(p.nullifier, i);
+        }
+    }
+}
+
+/// [`BoxOrder::Log`] with [`Revote::Last`]: per nullifier, the choice (public inputs)
+/// that first appeared last counts, in its first copy (see the [module
+/// documentation](self)).
+fn last_counts(
+    inputs: &[TallyInput],
+    prepared: &[Option<PreparedBallot>],
+    verdicts: &mut [Result<(), String>],
+) {
+    // Nullifier → its valid ballots in input order.
+    let mut groups: HashMap<Fr, Vec<usize>> = HashMap::new();
+    for (i, p) in prepared.iter().enumerate() {
+        if let (Some(p), Ok(())) = (p, &verdicts[i]) {
+            groups.entry(p.nullifier).or_default().push(i);
+        }
+    }
+    for members in groups.values().filter(|m| m.len() > 1) {
+        let statement = |i: usize| &prepared[i].as_ref().expect("grouped ballots").inputs;
+        // The first appearance of each member's choice.
+        let first_of = |i: usize| {
+            *members
+                .iter()
+                .find(|&&j| statement(j) == statement(i))
+                .expect("a member is its own match")
+        };
+        let keep = members
+            .iter()
+            .map(|&i| first_of(i))
+            .max()
+            .expect("a group has members");
+        for &i in members {
+            if i == keep {
+                continue;
+            }
+            let first = first_of(i);
+            verdicts[i] = Err(if first == keep {
+                format!(
+                    "copy of the ballot from {} (same nullifier and votes), counted once",
+                    inputs[keep].source
+                )
+            } else if first != i {
+                format!(
+                    "repeats the choice of the ballot from {}, which the later ballot from {} \
+                     changed (policy last: a repeated choice keeps its first place)",
+                    inputs[first].source, inputs[keep].source
+                )
+            } else {
+                format!(
+                    "superseded: the later ballot from {} counts (policy last)",
+                    inputs[keep].source
+                )
+            });
         }
     }
 }
@@ -355,7 +454,7 @@ pub fn read_box_dir(dir: &Path) -> Result<Vec<TallyInput>, Error> {
 pub fn read_ballot_file(path: &Path) -> TallyInput {
     let source = path.display().to_string();
     let ballot = read_ballot_text(path, &source).and_then(|text| Ballot::from_json(&source, &text));
-    TallyInput { source, ballot }
+    TallyInput::new(source, ballot)
 }
 
 fn read_ballot_text(path: &Path, source: &str) -> Result<String, Error> {
@@ -418,7 +517,7 @@ pub fn read_box_jsonl(path: &Path) -> Result<Vec<TallyInput>, Error> {
         .map(|(i, line)| {
             let source = format!("{file}:{}", i + 1);
             let ballot = Ballot::from_json(&source, line);
-            TallyInput { source, ballot }
+            TallyInput::new(source, ballot)
         })
         .collect())
 }
