@@ -191,7 +191,7 @@ pub struct Store {
 
 /// Runs `$body` with `$pool` bound to whichever pool the store has: the same code,
 /// compiled once per backend.
-macro_rules! on_pool {
+macro_rules! on_pool_impl {
     ($store:expr, $pool:ident => $body:expr) => {
         match &$store.backend {
             Backend::Sqlite($pool) => $body,
@@ -199,6 +199,10 @@ macro_rules! on_pool {
         }
     };
 }
+use on_pool_impl as on_pool;
+
+mod files;
+pub use files::{FileInfo, StoredFile, FILE_NAMES};
 
 // ---- the queries: one text for both backends ----
 
