@@ -1,5 +1,8 @@
 //! Support for zkvote's criterion benchmarks: fixtures built outside the timed loops,
-//! from seeded RNGs.
+//! from seeded RNGs; and [`sim`], the benchmark-only ballot simulator for load tests of
+//! the ballot box.
+
+pub mod sim;
 
 use ark_bn254::{Bn254, Fr};
 use ark_groth16::{ProvingKey, VerifyingKey};
