@@ -77,6 +77,119 @@ pub enum Command {
     /// Import and verify files made by other tools (snarkjs).
     #[command(subcommand)]
     Import(ImportCmd),
+    /// Run a ballot box: an HTTP service that verifies ballots on arrival, logs them in
+    /// an append-only log with signed checkpoints, and answers with receipts.
+    ///
+    /// Example: zkvote serve --data box --listen 127.0.0.1:8080
+    Serve(ServeArgs),
+    /// Manage the elections of a ballot box.
+    #[command(subcommand, name = "box")]
+    Box(BoxCmd),
+    /// Download what a voter needs from a ballot box (election, census, keys), checked
+    /// against each other.
+    ///
+    /// Example: zkvote fetch http://127.0.0.1:8080 --election 1234… --out proposal7
+    Fetch(FetchArgs),
+    /// Check receipts from a ballot box.
+    #[command(subcommand)]
+    Receipt(ReceiptCmd),
+}
+
+/// Where a box keeps its data: a directory (SQLite) or a database URL.
+#[derive(Debug, Args)]
+#[command(group = clap::ArgGroup::new("storage").required(true).args(["data", "database"]))]
+pub struct StorageArgs {
+    /// A directory for the box's SQLite database and signing key (created if missing).
+    #[arg(long)]
+    pub data: Option<PathBuf>,
+    /// A database URL (`postgres://…` or `sqlite:PATH`), for several box processes on one
+    /// PostgreSQL server; the signing key is then --key.
+    #[arg(long)]
+    pub database: Option<String>,
+    /// The box's signing key file (Ed25519 seed, created if missing, mode 0600); default
+    /// DATA/box.key. Every process of one box must use the same key.
+    #[arg(long)]
+    pub key: Option<PathBuf>,
+    /// The box's name, the origin of its checkpoints (a host name or schema-less URL).
+    #[arg(long, default_value = "zkvote-box")]
+    pub name: String,
+}
+
+/// `serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Storage.
+    #[command(flatten)]
+    pub storage: StorageArgs,
+    /// The address to listen on.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub listen: String,
+    /// The most ballots verified together.
+    #[arg(long, default_value_t = 64)]
+    pub batch: usize,
+    /// Print the address actually bound (with --listen 127.0.0.1:0) to this file when ready.
+    #[arg(long)]
+    pub ready_file: Option<PathBuf>,
+}
+
+/// `box` commands.
+#[derive(Debug, Subcommand)]
+pub enum BoxCmd {
+    /// Host an election in the box: its file, census and keys are checked against each
+    /// other and stored; voters then fetch them from the box.
+    ///
+    /// Example: zkvote box add --data box --election election.json --census census.json --keys keys
+    Add {
+        /// Storage.
+        #[command(flatten)]
+        storage: StorageArgs,
+        /// The election file (it must have a voting window).
+        #[arg(long)]
+        election: PathBuf,
+        /// The census file.
+        #[arg(long)]
+        census: PathBuf,
+        /// Directory with the keys.
+        #[arg(long, default_value = "keys")]
+        keys: PathBuf,
+    },
+}
+
+/// `fetch`.
+#[derive(Debug, Args)]
+pub struct FetchArgs {
+    /// The box's base URL.
+    pub url: String,
+    /// The election id (default: the box's only election).
+    #[arg(long)]
+    pub election: Option<String>,
+    /// The directory to write into: election.json, census.json, box.json and keys/.
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Do not download the proving key (an auditor does not need it).
+    #[arg(long)]
+    pub no_proving_key: bool,
+}
+
+/// `receipt` commands.
+#[derive(Debug, Subcommand)]
+pub enum ReceiptCmd {
+    /// Check that a ballot is in the box: the receipt's signature and inclusion proof,
+    /// then that the box's latest checkpoint still contains it (a consistency proof).
+    /// Exit 1 if the check fails.
+    ///
+    /// Example: zkvote receipt check ballot.receipt.json --box http://127.0.0.1:8080
+    Check {
+        /// The receipt file.
+        receipt: PathBuf,
+        /// The box's base URL.
+        #[arg(long = "box")]
+        box_url: String,
+        /// The box key to trust (a verifier-key string); default: the key the box
+        /// publishes with the election, which must be the receipt's.
+        #[arg(long)]
+        box_key: Option<String>,
+    },
 }
 
 /// Identity commands.
@@ -225,6 +338,18 @@ pub struct ElectionNewArgs {
     /// Directory with the keys (from `zkvote setup`).
     #[arg(long, default_value = "keys")]
     pub keys: PathBuf,
+    /// When voting opens: Unix seconds, RFC 3339 (`2027-03-01T09:00:00Z`), `now`, or
+    /// `+DURATION` from now (`+10m`, `+2h`, `+7days`). Needed to host the election in a
+    /// ballot box (`zkvote serve`); the id commits to it.
+    #[arg(long, requires = "closes_at")]
+    pub opens_at: Option<String>,
+    /// When voting closes (exclusive), in the same forms as --opens-at.
+    #[arg(long, requires = "opens_at")]
+    pub closes_at: Option<String>,
+    /// Which ballot of a member counts: `first` (later ones are refused) or `last` (she
+    /// may change her vote until the close).
+    #[arg(long, default_value = "first")]
+    pub revote: String,
     /// Where to write the election.
     #[arg(long)]
     pub out: PathBuf,
@@ -359,6 +484,14 @@ pub struct VoteArgs {
     /// there (less memory, slower proof).
     #[arg(long)]
     pub no_tables: bool,
+    /// Cast the ballot in this ballot box (its base URL, e.g. http://127.0.0.1:8080)
+    /// and keep the receipt.
+    #[arg(long)]
+    pub submit: Option<String>,
+    /// Where to write the receipt (default: the ballot file's name with
+    /// `.receipt.json`); an existing file is never overwritten.
+    #[arg(long, requires = "submit")]
+    pub receipt: Option<PathBuf>,
 }
 
 /// `verify`.
@@ -380,11 +513,12 @@ pub struct VerifyArgs {
 
 /// `tally`.
 #[derive(Debug, Args)]
-#[command(group = clap::ArgGroup::new("input").required(true).args(["ballots", "ballot_box", "jsonl"]))]
+#[command(group = clap::ArgGroup::new("input").required(true).args(["ballots", "ballot_box", "jsonl", "from"]))]
 pub struct TallyArgs {
-    /// The election file.
-    #[arg(long)]
-    pub election: PathBuf,
+    /// The election file (with --from: optional, and then the box's election must be
+    /// this one).
+    #[arg(long, required_unless_present = "from")]
+    pub election: Option<PathBuf>,
     /// Directory with the keys.
     #[arg(long, default_value = "keys")]
     pub keys: PathBuf,
@@ -395,10 +529,21 @@ pub struct TallyArgs {
     /// ballots counts once; with ballots of different votes, none counts (a conflict).
     #[arg(long = "box")]
     pub ballot_box: Option<PathBuf>,
-    /// A JSON-lines file, one ballot per line: a log, whose first valid ballot of each
-    /// nullifier counts.
+    /// A JSON-lines file, one ballot per line: a log, whose order decides which ballot
+    /// of a nullifier counts (the election's revote policy).
     #[arg(long)]
     pub jsonl: Option<PathBuf>,
+    /// A ballot box's base URL: download its whole log, check it against the box's
+    /// signed checkpoint, verify every ballot and count; the box's own count is compared
+    /// and a difference is an error.
+    #[arg(long)]
+    pub from: Option<String>,
+    /// With --from: the election id (default: the box's only election).
+    #[arg(long, requires = "from")]
+    pub id: Option<String>,
+    /// With --from: the box key to trust (default: the one the box publishes).
+    #[arg(long, requires = "from")]
+    pub box_key: Option<String>,
     /// Print the result as JSON.
     #[arg(long)]
     pub json: bool,

@@ -7,7 +7,7 @@ use rand_chacha::ChaCha20Rng;
 use rayon::prelude::*;
 use zkvote_circuits::{
     ballot::{BallotRules, BallotShape, CensusKind},
-    election::{CensusRef, Election},
+    election::{CensusRef, Election, Revote, VotingWindow},
 };
 use zkvote_prover::{
     census::{Census, Member},
@@ -15,13 +15,15 @@ use zkvote_prover::{
     keys::{constraint_count, proving_key_bytes, setup},
     vote::{prove_ballot, VoteRequest},
 };
+use zkvote_server::{checkpoint::VerifierKey, client::Client, service::ElectionFiles};
 use zkvote_verifier::{
     ballot::Ballot,
     keys::{digest_hex, verifying_key_bytes},
-    tally::{tally, BoxOrder, TallyInput},
 };
 
-use super::{fmt_duration, input_error, progress, spinner, tally::print_table, timed, CmdResult};
+use super::{
+    ballot_box, fmt_duration, input_error, progress, spinner, tally::print_table, timed, CmdResult,
+};
 use crate::args::DemoArgs;
 
 fn step(n: usize, what: &str, took: Duration) {
@@ -122,9 +124,13 @@ pub fn run(a: DemoArgs) -> CmdResult {
         digest_hex(&verifying_key_bytes(&shape, &vk)),
         digest_hex(&proving_key_bytes(&shape, &pk)),
     )
+    .and_then(|e| {
+        let now = ballot_box::unix_now();
+        e.with_schedule(Some(VotingWindow::new(now, now + 3600)?), Revote::First)
+    })
     .map_err(|e| input_error(e.to_string()))?;
     println!(
-        "4. election \"{}\" ({})",
+        "4. election \"{}\" ({}), open for an hour",
         election.title,
         options.join(" / ")
     );
@@ -174,15 +180,9 @@ pub fn run(a: DemoArgs) -> CmdResult {
     );
     steps.push(("proving", t));
 
-    // 6. A ballot box, with two bad ballots to show what the tally does with them.
-    let mut inputs: Vec<TallyInput> = ballots
-        .iter()
-        .enumerate()
-        .map(|(i, b)| TallyInput {
-            source: format!("ballot-{i:03}"),
-            ballot: Ok(b.clone()),
-        })
-        .collect();
+    // 6. The ballot box: a real `zkvote serve` box on loopback (SQLite in a temporary
+    // directory); every ballot is posted over HTTP, verified on arrival and receipted,
+    // and a double vote and a tampered ballot are refused at the door.
     let (membership, w) = census
         .proof_for(&identities[0].commitment())
         .map_err(|e| input_error(e.to_string()))?;
@@ -200,29 +200,84 @@ pub fn run(a: DemoArgs) -> CmdResult {
         &mut OsRng,
     )
     .map_err(|e| input_error(e.to_string()))?;
-    inputs.push(TallyInput {
-        source: "second-vote-of-voter-0".into(),
-        ballot: Ok(second),
-    });
     let mut tampered = ballots[ballots.len() - 1].clone();
     let hot = tampered.votes.iter().position(|&v| v == 1).unwrap_or(0);
     tampered.votes = vec![0; 3];
     tampered.votes[(hot + 1) % 3] = 1;
-    inputs.push(TallyInput {
-        source: "tampered".into(),
-        ballot: Ok(tampered),
-    });
-    println!(
-        "6. ballot box: {} ballots (one double vote, one tampered)",
-        inputs.len()
-    );
-
-    // 7. Tally.
-    let pb = spinner("batch-verifying and counting");
-    let (result, t) = timed(|| tally(&election, &pvk, inputs, BoxOrder::Log));
+    let dir = tempfile::tempdir().map_err(|e| input_error(format!("temporary directory: {e}")))?;
+    let files = ElectionFiles {
+        election: serde_json::to_vec_pretty(&election).expect("an election serialises"),
+        census: serde_json::to_vec(&census.to_file()).expect("a census serialises"),
+        verifying_key: verifying_key_bytes(&shape, &vk),
+        proving_key: proving_key_bytes(&shape, &pk),
+    };
+    let pb = spinner("starting the ballot box");
+    let (local, t_start) =
+        timed(|| ballot_box::start_local_box(&dir.path().join("box.sqlite3"), files));
     pb.finish_and_clear();
-    step(7, "batch-verified and counted", t);
+    let local = local?;
+    step(6, &format!("ballot box on {} (SQLite)", local.url), t_start);
+    let client = Client::new(&local.url).map_err(|e| input_error(e.to_string()))?;
+    let info = client
+        .info(&local.election_id)
+        .map_err(|e| input_error(e.to_string()))?;
+    let key = VerifierKey::parse(&info.box_key).map_err(|e| input_error(e.to_string()))?;
+    let pb = spinner(&format!("casting {} ballots", ballots.len()));
+    // Voters are separate threads, not rayon tasks: the box verifies with rayon in this
+    // same process, and must not wait for threads that wait for it.
+    let (cast, t) = timed(|| {
+        std::thread::scope(|s| {
+            let handles: Vec<_> = ballots
+                .iter()
+                .map(|b| s.spawn(|| ballot_box::cast(&client, &local.election_id, &key, b)))
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| {
+                    h.join()
+                        .unwrap_or_else(|_| Err("a voter thread failed".into()))
+                })
+                .collect::<Vec<_>>()
+        })
+    });
+    pb.finish_and_clear();
+    let accepted = cast.iter().filter(|r| r.is_ok()).count();
+    if let Some(Err(e)) = cast.iter().find(|r| r.is_err()) {
+        return Err(input_error(format!("the box refused a valid ballot: {e}")));
+    }
+    step(
+        7,
+        &format!("{accepted} ballots cast over HTTP, each with a checked receipt"),
+        t,
+    );
+    steps.push(("casting", t));
+    for (what, b) in [
+        ("a second vote of voter 0", &second),
+        ("a tampered ballot", &tampered),
+    ] {
+        match ballot_box::cast(&client, &local.election_id, &key, b) {
+            Ok(_) => return Err(input_error(format!("the box accepted {what}"))),
+            Err(why) => println!("   refused at the door, {what}: {why}"),
+        }
+    }
+
+    // 8. Anyone's tally: the whole log downloaded, checked against the signed
+    // checkpoint, every ballot verified again here.
+    let pb = spinner("tallying from the box");
+    let (tallied, t) = timed(|| ballot_box::tally_box(&client, &local.election_id, None));
+    pb.finish_and_clear();
+    let tallied = tallied?;
+    let result = tallied.result;
+    step(
+        8,
+        &format!(
+            "tallied from the box ({} entries = the signed log)",
+            tallied.checkpoint.size
+        ),
+        t,
+    );
     steps.push(("tally", t));
+    drop(local);
     println!();
     print_table(&election.title, &result);
     println!();

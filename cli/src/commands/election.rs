@@ -2,7 +2,7 @@
 
 use zkvote_circuits::{
     ballot::{BallotRules, BallotShape},
-    election::{CensusRef, Election},
+    election::{CensusRef, Election, Revote, VotingWindow},
 };
 
 use super::{input_error, keys::key_digests, write_json, CmdResult};
@@ -81,11 +81,37 @@ fn new(a: ElectionNewArgs) -> CmdResult {
         pk_digest,
     )
     .map_err(|e| input_error(e.to_string()))?;
+    let revote: Revote = a
+        .revote
+        .parse()
+        .map_err(|e| input_error(format!("--revote: {e}")))?;
+    let window = match (&a.opens_at, &a.closes_at) {
+        (Some(o), Some(c)) => {
+            let now = super::ballot_box::unix_now();
+            let o = super::ballot_box::parse_time(o, now)
+                .map_err(|e| input_error(format!("--opens-at {e}")))?;
+            let c = super::ballot_box::parse_time(c, now)
+                .map_err(|e| input_error(format!("--closes-at {e}")))?;
+            Some(VotingWindow::new(o, c).map_err(|e| input_error(e.to_string()))?)
+        }
+        _ => None,
+    };
+    let election = election
+        .with_schedule(window, revote)
+        .map_err(|e| input_error(e.to_string()))?;
     write_json(&a.out, &election)?;
     println!("election written to {}", a.out.display());
     println!(
         "id: {}",
         zkvote_circuits::field::fr_to_decimal(&election.id)
     );
+    if let Some(w) = &election.window {
+        println!(
+            "voting window: {} – {} (closing time exclusive); revote policy: {}",
+            super::ballot_box::rfc3339(w.opens_at),
+            super::ballot_box::rfc3339(w.closes_at),
+            election.revote.as_str()
+        );
+    }
     Ok(0)
 }

@@ -20,6 +20,7 @@
 //! rules) are input errors (2): nothing was judged. `demo` and `bench` exit 0 when they
 //! ran, although the demo's box holds ballots it rejects on purpose.
 
+mod ballot_box;
 mod bench;
 mod census;
 mod circuit;
@@ -84,6 +85,10 @@ pub fn run(command: Command) -> CmdResult {
         Command::Bench(a) => bench::run(a),
         Command::Export(c) => export::run(c),
         Command::Import(c) => export::import(c),
+        Command::Serve(a) => ballot_box::serve(a),
+        Command::Box(c) => ballot_box::box_cmd(c),
+        Command::Fetch(a) => ballot_box::fetch(a),
+        Command::Receipt(c) => ballot_box::receipt(c),
     }
 }
 

@@ -82,7 +82,13 @@ pub fn verify(a: VerifyArgs) -> CmdResult {
 /// `zkvote tally`: writes and prints the result, then exits 1 if any ballot was
 /// rejected (duplicates and conflicts included), 0 if every one counted.
 pub fn tally(a: TallyArgs) -> CmdResult {
-    let election = load_election(&a.election)?;
+    if let Some(url) = &a.from {
+        return super::ballot_box::tally_from(&a, url);
+    }
+    let Some(election_file) = &a.election else {
+        return Err(input_error("give --election FILE (or --from URL)"));
+    };
+    let election = load_election(election_file)?;
     let pvk = super::keys::load_vk(&a.keys, &election)?;
     let (inputs, order) = if let Some(dir) = &a.ballot_box {
         if !dir.is_dir() {

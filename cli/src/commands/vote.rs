@@ -113,6 +113,14 @@ impl BallotInputs {
 /// Runs `zkvote vote`.
 pub fn run(a: VoteArgs) -> CmdResult {
     refuse_existing(&a.out, "a ballot")?;
+    let receipt_path = a.submit.as_ref().map(|_| {
+        a.receipt
+            .clone()
+            .unwrap_or_else(|| a.out.with_extension("receipt.json"))
+    });
+    if let Some(r) = &receipt_path {
+        refuse_existing(r, "a receipt")?;
+    }
     let inputs = BallotInputs::load(
         &a.identity,
         &a.census,
@@ -157,5 +165,8 @@ pub fn run(a: VoteArgs) -> CmdResult {
         "nullifier: {}",
         zkvote_circuits::field::fr_to_decimal(&ballot.nullifier)
     );
+    if let (Some(url), Some(receipt)) = (&a.submit, &receipt_path) {
+        return super::ballot_box::submit(url, &a.election, election, &ballot, receipt);
+    }
     Ok(0)
 }
