@@ -201,7 +201,7 @@ fn prove_one<R: RngCore + CryptoRng>(
             (proof, ProvedWith::Tables)
         }
         None => {
-            // A key from a snarkjs ceremony needs snarkjs' QAP reduction (see `crate::circom`).
+            // A key from a snarkjs ceremony needs snarkjs' QAP reduction (see `zkvote_interop::circom`).
             let proof = match reduction {
                 QapReduction::Libsnark => Groth16::<Bn254>::prove(pk, circuit, rng),
                 QapReduction::Circom => Groth16::<Bn254, CircomReduction>::prove(pk, circuit, rng),
