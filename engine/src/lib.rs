@@ -15,6 +15,7 @@
 //! | [`tower`], [`pairing`], [`glv`], [`subgroup`] | the pairing tower, multi-Miller loops, GLV, G2 subgroup check |
 //! | [`decode`] | proofs from untrusted bytes, fully validated |
 //! | [`groth16`], [`transcript`] | single and batch verification, with its merlin transcript |
+//! | `test_circuit` | feature `test-circuit`, tests and benches only: a toy circuit with seeded keys and proofs |
 //!
 //! - [`verify_one`]: one proof, exact error.
 //! - [`batch_verify`]: many proofs against one key with one random linear combination
@@ -23,7 +24,8 @@
 //!   proofs are reported.
 //! - [`decode_proof`]: proofs from untrusted bytes, fully validated, never panicking.
 //!
-//! A test (`tests/engine.rs`) proves and verifies a toy circuit with the engine alone.
+//! A test (`tests/engine.rs`) proves and verifies a toy circuit (`test_circuit`) with the
+//! engine alone.
 #![deny(missing_docs)]
 
 pub mod decode;
@@ -41,6 +43,8 @@ pub mod qap;
 pub mod reduction;
 pub mod subgroup;
 pub mod tables;
+#[cfg(feature = "test-circuit")]
+pub mod test_circuit;
 mod tower;
 pub mod transcript;
 

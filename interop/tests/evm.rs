@@ -10,7 +10,7 @@
 use std::{collections::HashMap, path::PathBuf, process::Command};
 
 use ark_bn254::{Bn254, Fr};
-use ark_groth16::{ProvingKey, VerifyingKey};
+use ark_groth16::VerifyingKey;
 use rand::SeedableRng;
 use rand_chacha::ChaCha20Rng;
 use revm::{
@@ -23,19 +23,15 @@ use revm::{
     ExecuteCommitEvm,
 };
 use zkvote_circuits::{
-    ballot::{BallotRules, BallotShape, CensusKind},
+    ballot::{BallotRules, CensusKind},
     election::{CensusRef, Election},
 };
 use zkvote_interop::{
     snarkjs::solidity_calldata,
     solidity::{ballot_box_contract, verifier_contract, BALLOT_BOX_NAME, VERIFIER_NAME},
 };
-use zkvote_prover::{
-    census::{Census, Member},
-    identity::Identity,
-    keys::{proving_key_bytes, setup},
-    vote::{prove_ballot, VoteRequest},
-};
+use zkvote_prover::{keys::proving_key_bytes, vote::prove_ballot};
+use zkvote_test_support::World;
 use zkvote_verifier::{
     ballot::{prepare_ballot, Ballot},
     keys::{digest_hex, verifying_key_bytes},
@@ -261,58 +257,6 @@ fn fr_word(x: &Fr) -> U256 {
 
 // ---------------------------------------------------------------- ballots
 
-struct World {
-    ids: Vec<Identity>,
-    census: Census,
-    shape: BallotShape,
-    pk: ProvingKey<Bn254>,
-    vk: VerifyingKey<Bn254>,
-}
-
-/// Five members (weights 10..14 in a weighted census), keys from a fixed seed.
-fn world(kind: CensusKind, depth: usize, fields: usize, seed: u64) -> World {
-    let mut rng = ChaCha20Rng::seed_from_u64(seed);
-    let ids: Vec<Identity> = (0..5).map(|_| Identity::random(&mut rng)).collect();
-    let members = ids
-        .iter()
-        .enumerate()
-        .map(|(i, id)| Member {
-            commitment: id.commitment(),
-            weight: match kind {
-                CensusKind::Weighted => 10 + i as u64,
-                CensusKind::Plain => 1,
-            },
-        })
-        .collect();
-    let census = Census::build(kind, members).unwrap();
-    let shape = BallotShape::new(depth, fields, kind).unwrap();
-    let (pk, vk) = setup(shape, &mut rng).unwrap();
-    World {
-        ids,
-        census,
-        shape,
-        pk,
-        vk,
-    }
-}
-
-fn election(w: &World, title: &str, options: usize, rules: BallotRules) -> Election {
-    Election::new(
-        title.into(),
-        (0..options).map(|i| format!("o{i}")).collect(),
-        "custom".into(),
-        rules,
-        CensusRef {
-            root: w.census.root(),
-            size: w.census.members().len() as u64,
-        },
-        w.shape,
-        digest_hex(&verifying_key_bytes(&w.shape, &w.vk)),
-        digest_hex(&proving_key_bytes(&w.shape, &w.pk)),
-    )
-    .unwrap()
-}
-
 /// A ballot of member `who`, as call data words.
 fn ballot(
     w: &World,
@@ -322,17 +266,9 @@ fn ballot(
     weight: u64,
     seed: u64,
 ) -> Vec<U256> {
-    let (membership, census_weight) = w.census.proof_for(&w.ids[who].commitment()).unwrap();
-    let req = VoteRequest {
-        election: e,
-        identity: &w.ids[who],
-        membership,
-        census_weight,
-        votes,
-        weight,
-    };
-    let pvk = ark_groth16::prepare_verifying_key(&w.vk);
-    let b: Ballot = prove_ballot(&w.pk, &pvk, &req, &mut ChaCha20Rng::seed_from_u64(seed)).unwrap();
+    let req = w.request(e, who, votes, weight);
+    let b: Ballot =
+        prove_ballot(&w.pk, &w.pvk, &req, &mut ChaCha20Rng::seed_from_u64(seed)).unwrap();
     let p = prepare_ballot(e, &b).unwrap();
     calldata_words(&solidity_calldata(&p.proof, &p.inputs))
 }
@@ -344,9 +280,9 @@ const INPUT: usize = 8;
 
 #[test]
 fn the_ballot_box_counts_valid_ballots_and_refuses_everything_else() {
-    let w = world(CensusKind::Plain, 4, 3, 1);
-    let e = election(&w, "X", 3, BallotRules::single(3));
-    let other = election(&w, "Y", 3, BallotRules::single(3));
+    let w = World::new(CensusKind::Plain, 4, 3, 1);
+    let e = w.election("X", 3, BallotRules::single(3));
+    let other = w.election("Y", 3, BallotRules::single(3));
     let mut chain = Chain::new();
     let d = deploy_election(&mut chain, &w.vk, &e);
     assert_eq!(d.n, 6);
@@ -450,11 +386,11 @@ fn the_ballot_box_counts_valid_ballots_and_refuses_everything_else() {
 
 #[test]
 fn weights_multiply_unless_the_rules_spend_them() {
-    let w = world(CensusKind::Weighted, 4, 3, 2);
+    let w = World::new(CensusKind::Weighted, 4, 3, 2);
     // Score 0..3 per option, weight multiplies: totals are Σ vᵢ·w.
-    let score = election(&w, "score", 3, BallotRules::score(3, 3));
+    let score = w.election("score", 3, BallotRules::score(3, 3));
     // Quadratic with the weight as budget: Σ vᵢ² ≤ w, totals are Σ vᵢ.
-    let quad = election(&w, "quadratic", 3, BallotRules::quadratic_weighted(3));
+    let quad = w.election("quadratic", 3, BallotRules::quadratic_weighted(3));
     let mut chain = Chain::new();
     let ds = deploy_election(&mut chain, &w.vk, &score);
     let dq = deploy_election(&mut chain, &w.vk, &quad);
@@ -481,8 +417,8 @@ fn weights_multiply_unless_the_rules_spend_them() {
 /// whole circuit, in `circuits/src/ballot/raw.rs`; with a real proof below.)
 #[test]
 fn the_ballot_box_refuses_out_of_range_weights_and_votes() {
-    let w = world(CensusKind::Weighted, 4, 3, 4);
-    let e = election(&w, "range", 3, BallotRules::score(3, 3));
+    let w = World::new(CensusKind::Weighted, 4, 3, 4);
+    let e = w.election("range", 3, BallotRules::score(3, 3));
     let mut chain = Chain::new();
     let d = deploy_election(&mut chain, &w.vk, &e);
     let good = ballot(&w, &e, 1, vec![1, 0, 3], 11, 40);
@@ -536,7 +472,7 @@ fn a_real_version_1_proof_of_weight_r_minus_1_is_refused_on_chain() {
         public_inputs::pack_votes,
         raw::{RawBallotCircuit, RawWitness, Statement},
     };
-    let w = world(CensusKind::Weighted, 4, 3, 5);
+    let w = World::new(CensusKind::Weighted, 4, 3, 5);
     let mut rng = ChaCha20Rng::seed_from_u64(50);
     let (pk1, vk1) = Groth16::<Bn254>::circuit_specific_setup(
         RawBallotCircuit::for_setup(w.shape, Statement::Version1),
@@ -611,7 +547,7 @@ fn a_real_version_1_proof_of_weight_r_minus_1_is_refused_on_chain() {
     }
     let forced = Groth16::<Bn254>::prove(&w.pk, circuit(Statement::Current), &mut rng).unwrap();
     assert!(!Groth16::<Bn254>::verify(&w.vk, &public, &forced).unwrap());
-    let d2 = deploy_election(&mut chain, &w.vk, &election(&w, "v2", 3, rules));
+    let d2 = deploy_election(&mut chain, &w.vk, &w.election("v2", 3, rules));
     let words = calldata_words(&solidity_calldata(&forced, &public));
     assert!(!d2.verify(&mut chain, &words).0);
 }
@@ -622,8 +558,8 @@ fn a_real_version_1_proof_of_weight_r_minus_1_is_refused_on_chain() {
 fn gas_per_ballot() {
     let mut report = Vec::new();
     for (depth, fields) in [(4, 3), (20, 8)] {
-        let w = world(CensusKind::Plain, depth, fields, 3);
-        let e = election(&w, "gas", 3, BallotRules::single(3));
+        let w = World::new(CensusKind::Plain, depth, fields, 3);
+        let e = w.election("gas", 3, BallotRules::single(3));
         let mut chain = Chain::new();
         let d = deploy_election(&mut chain, &w.vk, &e);
         let b = ballot(&w, &e, 4, vec![1, 0, 0], 1, 30);
