@@ -23,11 +23,11 @@ use rand_chacha::rand_core::SeedableRng;
 use rand_chacha::ChaCha20Rng;
 use rayon::prelude::*;
 use zkvote_engine::glv::{msm_challenges, mul_challenges};
+use zkvote_engine::labels;
 use zkvote_engine::pairing::{
     multi_miller_loop, multi_miller_loop_affine, multi_miller_loop_normalized,
 };
 use zkvote_engine::test_circuit::{TestFixture, NUM_INPUTS};
-use zkvote_engine::transcript::labels;
 use zkvote_engine::{
     batch_verify, batch_verify_refs_with_stats, decode_proof, decode_proof_compressed,
     encode_proof, encode_proof_compressed, verify_one, vk_digest, BatchTranscript, Challenge,

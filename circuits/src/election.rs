@@ -14,10 +14,7 @@ use sha2::{Digest, Sha512};
 use crate::ballot::{BallotRules, BallotShape, RulesError};
 use crate::field::{fr_to_le_bytes, serde_decimal};
 
-/// The version of the election format and of its id derivation.
-pub const ELECTION_VERSION: u32 = 1;
-/// Domain separation tag of the election id.
-pub const ELECTION_ID_TAG: &[u8] = b"zkvote/election-id/v1";
+pub use crate::labels::{ELECTION_ID_TAG, ELECTION_VERSION};
 
 /// The census an election is run on.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -12,6 +12,7 @@
 //! | [`census`] | zk-kit's LeanIMT with Poseidon(2): the Semaphore v4 group tree |
 //! | [`nullifier`] | `Poseidon(scope, secret)` |
 //! | [`field`] | decimal (de)serialisation of field elements |
+//! | [`labels`] | every domain-separation tag, magic and format version of zkvote, with its table |
 #![deny(missing_docs)]
 
 pub mod babyjubjub;
@@ -20,6 +21,7 @@ pub mod census;
 pub mod election;
 mod error;
 pub mod field;
+pub mod labels;
 pub mod nullifier;
 pub mod poseidon;
 #[cfg(test)]

@@ -15,6 +15,7 @@
 //! | [`tower`], [`pairing`], [`glv`], [`subgroup`] | the pairing tower, multi-Miller loops, GLV, G2 subgroup check |
 //! | [`decode`] | proofs from untrusted bytes, fully validated |
 //! | [`groth16`], [`transcript`] | single and batch verification, with its merlin transcript |
+//! | [`labels`] | every transcript label, magic and format version of the engine, with its table |
 //! | `test_circuit` | feature `test-circuit`, tests and benches only: a toy circuit with seeded keys and proofs |
 //!
 //! - [`verify_one`]: one proof, exact error.
@@ -37,6 +38,7 @@ pub mod ifma;
 #[cfg(target_arch = "x86_64")]
 pub mod ifma52;
 pub mod keys;
+pub mod labels;
 pub mod msm;
 pub mod pairing;
 pub mod qap;

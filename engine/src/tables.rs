@@ -74,14 +74,11 @@ fn qap_fits(q: &QapMatrices, pk: &ProvingKey<Bn254>) -> bool {
         && Some(pk.h_query.len()) == h_len
 }
 
-/// First bytes of a tables file.
-pub const TABLES_MAGIC: &[u8; 8] = b"ZKVOTETB";
-/// Version of the tables file format.
-pub const TABLES_VERSION: u32 = 3;
+// The magic, version and key-derivation context of tables files are defined with every
+// other label in `crate::labels`.
+pub use crate::labels::{TABLES_KEY_CONTEXT, TABLES_MAGIC, TABLES_VERSION};
 /// Length of the tag at the end of a tables file.
 pub const TABLES_TAG_LEN: usize = 32;
-/// BLAKE3 key-derivation context of [`TablesKey::from_secret`].
-pub const TABLES_KEY_CONTEXT: &str = "zkvote 2026-12-01 proving tables tag key v1";
 
 /// The key of a tables file's tag: whoever holds it made the file (see the module
 /// documentation).
