@@ -11,7 +11,7 @@
 //! | [`repo`], [`node_modules`] | for the tests: the pinned JavaScript tools (snarkjs, solc-js), installed from the committed `package-lock.json` on first use, so that `cargo test --workspace --release` works on a fresh machine |
 //!
 //! The crate depends on the statement (`zkvote-circuits`) and the engine only, never on
-//! the prover or the verifier. The EVM tests (`tests/evm.rs`) run the contracts on revm.
+//! the prover or the verifier. The EVM tests (`tests/evm/`) run the contracts on revm.
 #![deny(missing_docs)]
 
 pub mod circom;
