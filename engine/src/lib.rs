@@ -12,7 +12,7 @@
 //! | [`qap`], [`reduction`] | the QAP witness map from kept constraint matrices; circom's reduction |
 //! | [`tables`] | proving with precomputed tables, and the authenticated tables file |
 //! | [`keys`] | keys that let anyone forge (refused), the QAP reduction of a key |
-//! | [`tower`], [`pairing`], [`glv`], [`subgroup`] | the pairing tower, multi-Miller loops, GLV, G2 subgroup check |
+//! | `tower` (private), [`pairing`], [`glv`], [`subgroup`] | the pairing tower, multi-Miller loops, GLV, G2 subgroup check |
 //! | [`decode`] | proofs from untrusted bytes, fully validated |
 //! | [`groth16`], [`transcript`] | single and batch verification, with its merlin transcript |
 //! | [`labels`] | every transcript label, magic and format version of the engine, with its table |

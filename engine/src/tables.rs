@@ -10,7 +10,7 @@
 //!   C = Σ_{i witness} a_i·L_i + Σ_j h_j·H_j + s·A + r·B₁ − r·s·δ
 //! ```
 //!
-//! `h` comes from the key's QAP reduction (arkworks' or snarkjs'), as in [`crate::vote`],
+//! `h` comes from the key's QAP reduction (arkworks' or snarkjs'), as in `zkvote_prover::vote`,
 //! computed by [`crate::qap`] from the constraint matrices, which the tables keep so that
 //! synthesis only computes the assignment.
 //!
@@ -33,7 +33,7 @@
 //! identity's private key ([`TablesKey::from_secret`]), and a file whose tag does not
 //! verify is refused before any witness is computed. Version-1 and 2 files (no tag) are
 //! refused. A proof made with tables is still checked against the election's
-//! verifying key before a ballot is written ([`crate::vote`]), and one that fails is an
+//! verifying key before a ballot is written (`zkvote_prover::vote`), and one that fails is an
 //! error, never a retry with another prover. (Zero knowledge does not depend on the
 //! tables: `A` and `B` are uniformly random through `r·δ` and `s·δ`, taken from the key,
 //! and a valid `C` is determined by them.)

@@ -129,7 +129,7 @@ impl ProvedWith {
 }
 
 /// Proves one ballot, with the key's precomputed MSM tables when given (see
-/// [`crate::tables`]; faster, same proofs).
+/// [`zkvote_engine::tables`]; faster, same proofs).
 ///
 /// `vk` must be the election's verifying key (its file digest is the one the election
 /// records) and `pk` must embed that same key, else nothing is proved. The ballot is

@@ -34,7 +34,7 @@ impl RevotePolicy {
 /// An election to add.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewElection {
-    /// The election id (see [`check_election_id`]).
+    /// The election id (see [`check_election_id`](crate::checkpoint::check_election_id)).
     pub id: String,
     /// The election bundle (JSON), stored as given.
     pub bundle: String,
