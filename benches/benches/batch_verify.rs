@@ -1,7 +1,7 @@
 //! Groth16 verification over BN254: single, batched, the parts of a batch, and decoding.
 //!
-//! The statement is a small test circuit with 20 public inputs (338 constraints), and the
-//! same with 7 (the default ballot shape's count: depth 20, 8 fields); the cost of
+//! The statement is the engine's toy circuit (`zkvote_engine::test_circuit`) with 20
+//! public inputs (338 constraints), and the same with 7 (the default ballot shape's count: depth 20, 8 fields); the cost of
 //! verification depends only on the number of public inputs, not on the circuit.
 //! Volume comes from re-randomising 8 honest proofs of 8 statements (seeded).
 //!
@@ -17,74 +17,24 @@ use ark_ec::bn::G2Prepared;
 use ark_ec::pairing::{MillerLoopOutput, Pairing};
 use ark_ec::{AffineRepr, CurveGroup};
 use ark_groth16::{Groth16, PreparedVerifyingKey, Proof};
-use ark_r1cs_std::alloc::AllocVar;
-use ark_r1cs_std::eq::EqGadget;
-use ark_r1cs_std::fields::{fp::FpVar, FieldVar};
-use ark_relations::gr1cs::{ConstraintSynthesizer, ConstraintSystemRef, SynthesisError};
-use ark_snark::SNARK;
-use ark_std::UniformRand;
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use merlin::Transcript;
 use rand_chacha::rand_core::SeedableRng;
 use rand_chacha::ChaCha20Rng;
 use rayon::prelude::*;
 use zkvote_engine::glv::{msm_challenges, mul_challenges};
+use zkvote_engine::labels;
 use zkvote_engine::pairing::{
     multi_miller_loop, multi_miller_loop_affine, multi_miller_loop_normalized,
 };
-use zkvote_engine::transcript::labels;
+use zkvote_engine::test_circuit::{TestFixture, NUM_INPUTS};
 use zkvote_engine::{
     batch_verify, batch_verify_refs_with_stats, decode_proof, decode_proof_compressed,
     encode_proof, encode_proof_compressed, verify_one, vk_digest, BatchTranscript, Challenge,
 };
 
-const NUM_SECRETS: usize = 19;
-const NUM_INPUTS: usize = NUM_SECRETS + 1;
 /// Public inputs of the default ballot shape.
 const BALLOT_INPUTS: usize = 7;
-const CHAIN: u64 = 300;
-
-/// Public `x_j = a_j³ + a_j` (j < s) and `x_s = t_300`, `t_0 = a_0`, `t_{k+1} = t_k² + k`,
-/// with `s` secrets (`s + 1` public inputs).
-#[derive(Clone)]
-struct TestCircuit {
-    secrets: Vec<Fr>,
-}
-
-impl TestCircuit {
-    fn public_inputs(&self) -> Vec<Fr> {
-        let mut x: Vec<Fr> = self.secrets.iter().map(|a| a * a * a + a).collect();
-        let mut t = self.secrets[0];
-        for k in 0..CHAIN {
-            t = t * t + Fr::from(k);
-        }
-        x.push(t);
-        x
-    }
-}
-
-impl ConstraintSynthesizer<Fr> for TestCircuit {
-    fn generate_constraints(self, cs: ConstraintSystemRef<Fr>) -> Result<(), SynthesisError> {
-        let x = self.public_inputs();
-        let xs = x
-            .iter()
-            .map(|v| FpVar::new_input(cs.clone(), || Ok(*v)))
-            .collect::<Result<Vec<_>, _>>()?;
-        let a = self
-            .secrets
-            .iter()
-            .map(|v| FpVar::new_witness(cs.clone(), || Ok(*v)))
-            .collect::<Result<Vec<_>, _>>()?;
-        for (aj, xj) in a.iter().zip(&xs) {
-            (aj * aj * aj + aj).enforce_equal(xj)?;
-        }
-        let mut t = a[0].clone();
-        for k in 0..CHAIN {
-            t = &t * &t + FpVar::constant(Fr::from(k));
-        }
-        t.enforce_equal(&xs[self.secrets.len()])
-    }
-}
 
 type Item = (Proof<Bn254>, Vec<Fr>);
 
@@ -94,22 +44,12 @@ struct Setup {
 }
 
 fn setup(n: usize, num_inputs: usize) -> Setup {
-    let num_secrets = num_inputs - 1;
-    let mut rng = ChaCha20Rng::seed_from_u64(2024);
-    let blank = TestCircuit {
-        secrets: vec![Fr::from(1u64); num_secrets],
-    };
-    let (pk, vk) = Groth16::<Bn254>::circuit_specific_setup(blank, &mut rng).unwrap();
-    let pvk = Groth16::<Bn254>::process_vk(&vk).unwrap();
-    let statements: Vec<Item> = (0..8)
-        .map(|_| {
-            let c = TestCircuit {
-                secrets: (0..num_secrets).map(|_| Fr::rand(&mut rng)).collect(),
-            };
-            let x = c.public_inputs();
-            (Groth16::<Bn254>::prove(&pk, c, &mut rng).unwrap(), x)
-        })
-        .collect();
+    let TestFixture {
+        pk,
+        pvk,
+        statements,
+    } = TestFixture::new(num_inputs, 2024);
+    let vk = pk.vk;
     let seeds: Vec<u64> = (0..n as u64).collect();
     let items = seeds
         .par_iter()

@@ -19,10 +19,8 @@ use sha2::{Digest, Sha512};
 use crate::ballot::{BallotRules, BallotShape, RulesError};
 use crate::field::{fr_to_le_bytes, serde_decimal};
 
-/// The version of the election format and of its id derivation.
-pub const ELECTION_VERSION: u32 = 2;
-/// The oldest election format this build reads (no window, first ballot counts).
-pub const ELECTION_VERSION_MIN: u32 = 1;
+pub use crate::labels::{ELECTION_ID_TAG, ELECTION_VERSION, ELECTION_VERSION_MIN};
+
 /// The latest instant a window may name: 9999-12-31T23:59:59Z, so that every
 /// instant prints as RFC 3339 and fits a JavaScript number exactly.
 pub const MAX_TIMESTAMP: u64 = 253_402_300_799;
@@ -114,8 +112,6 @@ impl std::str::FromStr for Revote {
         }
     }
 }
-/// Domain separation tag of the election id.
-pub const ELECTION_ID_TAG: &[u8] = b"zkvote/election-id/v1";
 
 /// The census an election is run on.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

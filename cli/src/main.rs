@@ -4,6 +4,12 @@
 //! Exit codes (the rule is in `commands/mod.rs`): 0 done and everything checked was
 //! accepted, 1 done and reported but something was rejected (an invalid ballot, a failed
 //! check), 2 usage or input error (nothing written).
+//!
+//! | file | what |
+//! |---|---|
+//! | `args.rs` | the command line: clap derive types, doc comments as help |
+//! | `commands/mod.rs` | dispatch, exit codes, the helpers for reading and writing files |
+//! | `commands/{identity,census,election,keys,vote,tally,export,circuit,demo,bench}.rs` | one file per command group; `keys.rs` is `setup` and `tables`, `tally.rs` is `verify` and `tally`, `export.rs` is `export` and `import` |
 
 mod args;
 mod commands;

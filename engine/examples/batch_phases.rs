@@ -23,8 +23,8 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha20Rng;
 use rayon::prelude::*;
 use zkvote_engine::glv::{msm_challenges, mul_challenges};
+use zkvote_engine::labels;
 use zkvote_engine::pairing::{multi_miller_loop_affine, multi_miller_loop_normalized};
-use zkvote_engine::transcript::labels;
 use zkvote_engine::{batch_verify, decode_proof, encode_proof, vk_digest, BatchTranscript};
 
 /// `x_j = a_j³ + a_j`, seven public inputs (the default ballot shape's count).

@@ -23,7 +23,7 @@
 //! offset by a point `T` of order 10069 passes the combined check whenever
 //! `r_i ≡ 0 (mod 10069)`, i.e. with probability `1/10069`, not `2^-128`. So each `B` is
 //! checked on its own, and callers with many ballots decode them in parallel
-//! ([`crate::tally::tally`] does).
+//! (`zkvote_verifier::tally::tally` does).
 //!
 //! Both decoders accept only canonical encodings (one proof, one byte string) and neither
 //! panics: every malformed input is an [`Error`] naming the element and the

@@ -74,8 +74,9 @@ use rayon::prelude::*;
 
 use crate::decode::check_cheap;
 use crate::glv::{msm_challenges, mul_challenges};
+use crate::labels;
 use crate::pairing::{is_well_formed, multi_miller_loop, multi_miller_loop_normalized};
-use crate::transcript::{labels, vk_digest, BatchTranscript, Challenge};
+use crate::transcript::{vk_digest, BatchTranscript, Challenge};
 use crate::Error;
 
 /// Checks the key's shape and returns the number of public inputs it expects.

@@ -12,9 +12,11 @@
 //! | [`qap`], [`reduction`] | the QAP witness map from kept constraint matrices; circom's reduction |
 //! | [`tables`] | proving with precomputed tables, and the authenticated tables file |
 //! | [`keys`] | keys that let anyone forge (refused), the QAP reduction of a key |
-//! | [`tower`], [`pairing`], [`glv`], [`subgroup`] | the pairing tower, multi-Miller loops, GLV, G2 subgroup check |
+//! | `tower` (private), [`pairing`], [`glv`], [`subgroup`] | the pairing tower, multi-Miller loops, GLV, G2 subgroup check |
 //! | [`decode`] | proofs from untrusted bytes, fully validated |
 //! | [`groth16`], [`transcript`] | single and batch verification, with its merlin transcript |
+//! | [`labels`] | every transcript label, magic and format version of the engine, with its table |
+//! | `test_circuit` | feature `test-circuit`, tests and benches only: a toy circuit with seeded keys and proofs |
 //!
 //! - [`verify_one`]: one proof, exact error.
 //! - [`batch_verify`]: many proofs against one key with one random linear combination
@@ -23,7 +25,8 @@
 //!   proofs are reported.
 //! - [`decode_proof`]: proofs from untrusted bytes, fully validated, never panicking.
 //!
-//! A test (`tests/engine.rs`) proves and verifies a toy circuit with the engine alone.
+//! A test (`tests/engine.rs`) proves and verifies a toy circuit (`test_circuit`) with the
+//! engine alone.
 #![deny(missing_docs)]
 
 pub mod decode;
@@ -35,12 +38,15 @@ pub mod ifma;
 #[cfg(target_arch = "x86_64")]
 pub mod ifma52;
 pub mod keys;
+pub mod labels;
 pub mod msm;
 pub mod pairing;
 pub mod qap;
 pub mod reduction;
 pub mod subgroup;
 pub mod tables;
+#[cfg(feature = "test-circuit")]
+pub mod test_circuit;
 mod tower;
 pub mod transcript;
 

@@ -1,5 +1,5 @@
 //! The merlin transcript of batch verification: one method per message, every label in
-//! [`labels`].
+//! [`crate::labels`].
 //!
 //! The batch challenges `r_i` are derived by Fiat–Shamir from everything the batch check
 //! depends on, so they are a deterministic function of the input (same ballots, same
@@ -22,41 +22,7 @@ use ark_groth16::{Proof, VerifyingKey};
 use ark_serialize::CanonicalSerialize;
 use merlin::Transcript;
 
-use crate::Error;
-
-/// Every transcript label and version tag of the crate, in one place.
-pub mod labels {
-    /// The merlin protocol label of batch verification.
-    pub const PROTOCOL: &[u8] = b"zkvote.groth16-batch";
-    /// Label of the domain-separator message.
-    pub const DOMAIN_SEP: &[u8] = b"dom-sep";
-    /// Version of the batch-verification transcript; bump on any change of the messages.
-    /// (v2: challenges are `lo + λ·hi`, see [`crate::transcript::Challenge`]; v1 used the
-    /// same 16 bytes as the integer `lo + 2^64·hi`.)
-    pub const VERSION: &[u8] = b"zkvote.groth16-batch.v2";
-    /// Label of the number of proofs in the batch.
-    pub const BATCH_SIZE: &[u8] = b"n";
-    /// Label of the verifying-key digest.
-    pub const VK_DIGEST: &[u8] = b"vk-digest";
-    /// Labels of the three proof elements.
-    pub const PROOF_A: &[u8] = b"A";
-    /// Label of `B`.
-    pub const PROOF_B: &[u8] = b"B";
-    /// Label of `C`.
-    pub const PROOF_C: &[u8] = b"C";
-    /// Label of the number of public inputs of one proof.
-    pub const PUBLIC_INPUT_COUNT: &[u8] = b"num-inputs";
-    /// Label of one public input.
-    pub const PUBLIC_INPUT: &[u8] = b"x";
-    /// Label of the batch challenges `r_i`.
-    pub const BATCH_CHALLENGE: &[u8] = b"r";
-    /// Protocol label of the verifying-key digest (a separate transcript).
-    pub const VK_DIGEST_PROTOCOL: &[u8] = b"zkvote.groth16-vk-digest.v1";
-    /// Label of the uncompressed verifying key in the digest transcript.
-    pub const VK_BYTES: &[u8] = b"vk";
-    /// Label of the digest output.
-    pub const DIGEST: &[u8] = b"digest";
-}
+use crate::{labels, Error};
 
 /// Size in bytes of a compressed G1 point.
 const G1_COMPRESSED: usize = 32;

@@ -1,14 +1,12 @@
 //! Single and batched verification: acceptance, exact isolation of bad proofs,
 //! independence from batch size and thread count, determinism.
 
-mod common;
-
 use ark_bn254::{Bn254, Fr, G1Affine, G1Projective};
 use ark_ec::{AffineRepr, CurveGroup};
 use ark_groth16::{Groth16, PreparedVerifyingKey, Proof};
-use common::{fixture, rng, valid_items, NUM_INPUTS};
 use merlin::Transcript;
-use zkvote_engine::transcript::labels;
+use zkvote_engine::labels;
+use zkvote_engine::test_circuit::{fixture, rng, valid_items, NUM_INPUTS};
 use zkvote_engine::{
     batch_verify, batch_verify_refs, verify_one, BatchTranscript, Error, PointProblem, ProofElement,
 };

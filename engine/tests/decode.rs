@@ -1,13 +1,11 @@
 //! Proof decoding from untrusted bytes: round trips, exact errors, no panics.
 
-mod common;
-
 use ark_bn254::{Fq, Fq2, G1Affine, G2Affine};
 use ark_ec::AffineRepr;
 use ark_serialize::CanonicalSerialize;
 use ark_std::UniformRand;
-use common::{fixture, rng};
 use rand::RngCore;
+use zkvote_engine::test_circuit::{fixture, rng};
 use zkvote_engine::{
     decode_proof, decode_proof_compressed, encode_proof, encode_proof_compressed, validate_proof,
     verify_one, Error, PointProblem, ProofElement, PROOF_COMPRESSED_LEN, PROOF_UNCOMPRESSED_LEN,

@@ -2,24 +2,17 @@
 //! its prover (fixed-base tables, QAP map, both reductions) and its verifier (single
 //! and batch) agree with each other and with arkworks.
 
-mod common;
-
 use ark_bn254::{Bn254, Fr};
 use ark_groth16::{r1cs_to_qap::LibsnarkReduction, Groth16};
 use ark_snark::SNARK;
-use common::{fixture, rng, TestCircuit, NUM_SECRETS};
+use zkvote_engine::test_circuit::{fixture, rng, TestCircuit, NUM_SECRETS};
 use zkvote_engine::{
     batch_verify, decode_proof, encode_proof, keys::check_proving_key, tables::ProvingTables,
     verify_one, Error,
 };
 
 fn circuit(seed: u64) -> TestCircuit {
-    let mut r = rng(seed);
-    TestCircuit {
-        secrets: (0..NUM_SECRETS)
-            .map(|_| <Fr as ark_std::UniformRand>::rand(&mut r))
-            .collect(),
-    }
+    TestCircuit::random(NUM_SECRETS, &mut rng(seed))
 }
 
 #[test]

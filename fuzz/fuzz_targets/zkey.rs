@@ -10,10 +10,8 @@ use std::sync::LazyLock;
 use libfuzzer_sys::fuzz_target;
 use zkvote_engine::keys::{reduction_of, QapReduction};
 use zkvote_fuzz::{tiny_r1cs, TINY_SHAPE};
-use zkvote_prover::{
-    circom::{import_zkey, R1cs},
-    keys::{check_proving_key, parse_proving_key, proving_key_bytes},
-};
+use zkvote_interop::circom::{import_zkey, R1cs};
+use zkvote_prover::keys::{check_proving_key, parse_proving_key, proving_key_bytes};
 
 static R1CS: LazyLock<R1cs> = LazyLock::new(tiny_r1cs);
 

@@ -13,7 +13,7 @@ use ark_relations::gr1cs::{
     OptimizationGoal, SynthesisError, SynthesisMode, Variable, R1CS_PREDICATE_LABEL,
 };
 use zkvote_circuits::ballot::{public_inputs::BallotInstance, BallotShape, CensusKind};
-use zkvote_prover::circom::R1cs;
+use zkvote_interop::circom::R1cs;
 
 /// The shape written in the headers of the tiny circuit's key files: depth 1, one
 /// field, plain census (6 public inputs).
@@ -83,7 +83,7 @@ impl ConstraintSynthesizer<Fr> for Tiny {
     }
 }
 
-/// [`Tiny`]'s R1CS in wire order, as `zkvote_prover::circom::ballot_r1cs` makes the
+/// [`Tiny`]'s R1CS in wire order, as `zkvote_interop::circom::ballot_r1cs` makes the
 /// ballot circuit's (the snarkjs zkey seed is a setup of this R1CS).
 pub fn tiny_r1cs() -> R1cs {
     let cs = ConstraintSystem::<Fr>::new_ref();

@@ -5,15 +5,16 @@
 //!
 //! | module | what |
 //! |---|---|
+//! | [`circom`] | the ballot circuit as iden3 `.r1cs`, ballots as `.wtns`, snarkjs Groth16 `.zkey` import (with its key and sample-proof checks) |
 //! | [`snarkjs`] | snarkjs' JSON files (verification key, proof, public inputs) and call data |
 //! | [`solidity`] | the Solidity verifier and ballot box of an election |
 //! | [`repo`], [`node_modules`] | for the tests: the pinned JavaScript tools (snarkjs, solc-js), installed from the committed `package-lock.json` on first use, so that `cargo test --workspace --release` works on a fresh machine |
 //!
-//! The circom formats (`.r1cs`, `.wtns`, `.zkey`) are still `zkvote_prover::circom`
-//! (they need the prover's census and ballot code; issue 13 moves them here next).
-//! The EVM tests (`tests/evm.rs`) run the contracts on revm.
+//! The crate depends on the statement (`zkvote-circuits`) and the engine only, never on
+//! the prover or the verifier. The EVM tests (`tests/evm/`) run the contracts on revm.
 #![deny(missing_docs)]
 
+pub mod circom;
 mod error;
 pub mod snarkjs;
 pub mod solidity;

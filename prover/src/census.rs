@@ -17,8 +17,7 @@ use zkvote_circuits::{
 
 use crate::Error;
 
-/// Version of the census file format.
-pub const CENSUS_VERSION: u32 = 1;
+pub use zkvote_circuits::labels::CENSUS_VERSION;
 
 /// One member of a census.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

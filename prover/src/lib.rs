@@ -5,14 +5,12 @@
 //! | module | what |
 //! |---|---|
 //! | [`identity`] | Semaphore v4 identities |
-//! | [`circom`] | the circuit as `.r1cs`, ballots as `.wtns`, snarkjs `.zkey` import, circom's QAP reduction |
 //! | [`census`] | the census file: members, weights, LeanIMT root and proofs |
 //! | [`keys`] | the single-party setup and proving-key files (digest-guarded fast loading) |
 //! | [`vote`] | proving ballots, one or many in parallel (with `zkvote-engine`'s tables when the voter has them) |
 #![deny(missing_docs)]
 
 pub mod census;
-pub mod circom;
 mod error;
 pub mod identity;
 pub mod keys;

@@ -129,7 +129,7 @@ impl ProvedWith {
 }
 
 /// Proves one ballot, with the key's precomputed MSM tables when given (see
-/// [`crate::tables`]; faster, same proofs).
+/// [`zkvote_engine::tables`]; faster, same proofs).
 ///
 /// `vk` must be the election's verifying key (its file digest is the one the election
 /// records) and `pk` must embed that same key, else nothing is proved. The ballot is
@@ -201,7 +201,7 @@ fn prove_one<R: RngCore + CryptoRng>(
             (proof, ProvedWith::Tables)
         }
         None => {
-            // A key from a snarkjs ceremony needs snarkjs' QAP reduction (see `crate::circom`).
+            // A key from a snarkjs ceremony needs snarkjs' QAP reduction (see `zkvote_interop::circom`).
             let proof = match reduction {
                 QapReduction::Libsnark => Groth16::<Bn254>::prove(pk, circuit, rng),
                 QapReduction::Circom => Groth16::<Bn254, CircomReduction>::prove(pk, circuit, rng),

@@ -10,17 +10,13 @@ use zkvote_circuits::{
     ballot::{
         circuit::{BallotCircuit, BallotWitness},
         public_inputs::BallotInstance,
-        BallotRules, BallotShape, CensusKind,
+        BallotRules, CensusKind,
     },
-    election::{CensusRef, Election},
+    election::Election,
     nullifier::nullifier,
 };
-use zkvote_prover::{
-    census::{Census, Member},
-    identity::Identity,
-    keys::{proving_key_bytes, setup},
-    vote::{build_circuit, prove_ballot, prove_ballots, VoteRequest},
-};
+use zkvote_prover::vote::{build_circuit, prove_ballot, prove_ballots};
+use zkvote_test_support::World;
 use zkvote_verifier::{
     ballot::{verify_ballot, Ballot},
     keys::{digest_hex, verifying_key_bytes},
@@ -28,94 +24,15 @@ use zkvote_verifier::{
     Error,
 };
 
-struct World {
-    ids: Vec<Identity>,
-    census: Census,
-    shape: BallotShape,
-    pk: ark_groth16::ProvingKey<Bn254>,
-    vk: ark_groth16::VerifyingKey<Bn254>,
-    pvk: ark_groth16::PreparedVerifyingKey<Bn254>,
-}
-
-fn world(kind: CensusKind, seed: u64) -> World {
-    let mut rng = ChaCha20Rng::seed_from_u64(seed);
-    let ids: Vec<Identity> = (0..5).map(|_| Identity::random(&mut rng)).collect();
-    let members = ids
-        .iter()
-        .enumerate()
-        .map(|(i, id)| Member {
-            commitment: id.commitment(),
-            weight: if kind == CensusKind::Weighted {
-                10 + i as u64
-            } else {
-                1
-            },
-        })
-        .collect();
-    let census = Census::build(kind, members).unwrap();
-    let shape = BallotShape::new(4, 3, kind).unwrap();
-    let (pk, vk) = setup(shape, &mut rng).unwrap();
-    let pvk = prepare_verifying_key(&vk);
-    World {
-        ids,
-        census,
-        shape,
-        pk,
-        vk,
-        pvk,
-    }
-}
-
-fn election(w: &World, title: &str, rules: BallotRules) -> Election {
-    Election::new(
-        title.into(),
-        (0..rules.num_fields).map(|i| format!("o{i}")).collect(),
-        "custom".into(),
-        rules,
-        CensusRef {
-            root: w.census.root(),
-            size: w.census.members().len() as u64,
-        },
-        w.shape,
-        digest_hex(&verifying_key_bytes(&w.shape, &w.vk)),
-        digest_hex(&proving_key_bytes(&w.shape, &w.pk)),
-    )
-    .unwrap()
-}
-
-fn request<'a>(
-    w: &'a World,
-    e: &'a Election,
-    who: usize,
-    votes: Vec<u32>,
-    weight: u64,
-) -> VoteRequest<'a> {
-    let (membership, census_weight) = w.census.proof_for(&w.ids[who].commitment()).unwrap();
-    VoteRequest {
-        election: e,
-        identity: &w.ids[who],
-        membership,
-        census_weight,
-        votes,
-        weight,
-    }
-}
-
 #[test]
 fn plain_ballots_prove_verify_and_tally() {
-    let w = world(CensusKind::Plain, 1);
-    let e = election(&w, "X", BallotRules::single(3));
-    let other = election(&w, "Y", BallotRules::single(3));
+    let w = World::new(CensusKind::Plain, 4, 3, 1);
+    let e = w.election("X", 3, BallotRules::single(3));
+    let other = w.election("Y", 3, BallotRules::single(3));
     let pvk = prepare_verifying_key(&w.vk);
     let mut rng = ChaCha20Rng::seed_from_u64(2);
 
-    let b0 = prove_ballot(
-        &w.pk,
-        &w.pvk,
-        &request(&w, &e, 0, vec![0, 1, 0], 1),
-        &mut rng,
-    )
-    .unwrap();
+    let b0 = prove_ballot(&w.pk, &w.pvk, &w.request(&e, 0, vec![0, 1, 0], 1), &mut rng).unwrap();
     verify_ballot(&e, &pvk, &b0).unwrap();
     assert_eq!(b0.nullifier, nullifier(e.id, w.ids[0].secret_scalar()));
 
@@ -150,20 +67,14 @@ fn plain_ballots_prove_verify_and_tally() {
 
     // A batch of ballots, a double vote, a re-randomised copy, a tampered one.
     let reqs: Vec<_> = (1..5)
-        .map(|i| request(&w, &e, i, vec![(i % 2) as u32, 0, ((i + 1) % 2) as u32], 1))
+        .map(|i| w.request(&e, i, vec![(i % 2) as u32, 0, ((i + 1) % 2) as u32], 1))
         .collect();
     let mut ballots: Vec<Ballot> = prove_ballots(&w.pk, &w.pvk, &reqs, &mut rng)
         .into_iter()
         .map(Result::unwrap)
         .collect();
     ballots.insert(0, b0.clone());
-    let again = prove_ballot(
-        &w.pk,
-        &w.pvk,
-        &request(&w, &e, 0, vec![0, 0, 1], 1),
-        &mut rng,
-    )
-    .unwrap();
+    let again = prove_ballot(&w.pk, &w.pvk, &w.request(&e, 0, vec![0, 0, 1], 1), &mut rng).unwrap();
     let proof = zkvote_engine::decode_proof(&hex::decode(&b0.proof).unwrap()).unwrap();
     let rerand = Groth16::<Bn254>::rerandomize_proof(&w.vk, &proof, &mut rng);
     let mut copy = b0.clone();
@@ -252,15 +163,15 @@ fn plain_ballots_prove_verify_and_tally() {
 
 #[test]
 fn weighted_quadratic_ballots() {
-    let w = world(CensusKind::Weighted, 3);
-    let e = election(&w, "Q", BallotRules::quadratic_weighted(3));
+    let w = World::new(CensusKind::Weighted, 4, 3, 3);
+    let e = w.election("Q", 3, BallotRules::quadratic_weighted(3));
     let pvk = prepare_verifying_key(&w.vk);
     let mut rng = ChaCha20Rng::seed_from_u64(4);
     // Member 2 has weight 12: 2² + 2² + 2² = 12 ≤ w = 12.
     let b = prove_ballot(
         &w.pk,
         &w.pvk,
-        &request(&w, &e, 2, vec![2, 2, 2], 12),
+        &w.request(&e, 2, vec![2, 2, 2], 12),
         &mut rng,
     )
     .unwrap();
@@ -269,7 +180,7 @@ fn weighted_quadratic_ballots() {
     let b = prove_ballot(
         &w.pk,
         &w.pvk,
-        &request(&w, &e, 2, vec![1, 2, 2], 11),
+        &w.request(&e, 2, vec![1, 2, 2], 11),
         &mut rng,
     )
     .unwrap();
@@ -278,12 +189,12 @@ fn weighted_quadratic_ballots() {
     assert!(prove_ballot(
         &w.pk,
         &w.pvk,
-        &request(&w, &e, 2, vec![2, 2, 2], 13),
+        &w.request(&e, 2, vec![2, 2, 2], 13),
         &mut rng
     )
     .is_err());
     // … and unprovable if forced into the circuit.
-    let req = request(&w, &e, 2, vec![2, 2, 2], 12);
+    let req = w.request(&e, 2, vec![2, 2, 2], 12);
     let (mut circuit, _) = build_circuit(&req).unwrap();
     circuit.instance.as_mut().unwrap().weight = 13;
     let cs = ConstraintSystem::<Fr>::new_ref();
@@ -295,9 +206,9 @@ fn weighted_quadratic_ballots() {
 /// statement at a time: each must leave the system unsatisfied.
 #[test]
 fn tampered_witnesses_are_unsatisfied() {
-    let w = world(CensusKind::Plain, 5);
-    let e = election(&w, "T", BallotRules::ranked(3));
-    let req = request(&w, &e, 1, vec![3, 1, 2], 1);
+    let w = World::new(CensusKind::Plain, 4, 3, 5);
+    let e = w.election("T", 3, BallotRules::ranked(3));
+    let req = w.request(&e, 1, vec![3, 1, 2], 1);
     let (good, _) = build_circuit(&req).unwrap();
     let check = |c: BallotCircuit| {
         let cs = ConstraintSystem::<Fr>::new_ref();
@@ -334,7 +245,7 @@ fn tampered_witnesses_are_unsatisfied() {
 /// deliberate, versioned change of the statement.
 #[test]
 fn verifying_key_digest_and_saved_ballot_are_pinned() {
-    let w = world(CensusKind::Plain, 2026);
+    let w = World::new(CensusKind::Plain, 4, 3, 2026);
     let vk_digest = digest_hex(&verifying_key_bytes(&w.shape, &w.vk));
     let data = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data");
     let (election_path, ballot_path) = (
@@ -342,11 +253,11 @@ fn verifying_key_digest_and_saved_ballot_are_pinned() {
         data.join("saved-ballot.json"),
     );
     if std::env::var_os("ZKVOTE_REGENERATE").is_some() {
-        let e = election(&w, "pinned", BallotRules::ranked(3));
+        let e = w.election("pinned", 3, BallotRules::ranked(3));
         let b = prove_ballot(
             &w.pk,
             &w.pvk,
-            &request(&w, &e, 3, vec![2, 3, 1], 1),
+            &w.request(&e, 3, vec![2, 3, 1], 1),
             &mut ChaCha20Rng::seed_from_u64(7),
         )
         .unwrap();
@@ -357,7 +268,7 @@ fn verifying_key_digest_and_saved_ballot_are_pinned() {
     }
     assert_eq!(vk_digest, PINNED_VK_DIGEST);
     // The weighted circuit, which circuit version 2 changed (the weight's range check).
-    let weighted = world(CensusKind::Weighted, 2026);
+    let weighted = World::new(CensusKind::Weighted, 4, 3, 2026);
     assert_eq!(
         digest_hex(&verifying_key_bytes(&weighted.shape, &weighted.vk)),
         PINNED_WEIGHTED_VK_DIGEST
@@ -385,29 +296,17 @@ fn bad_ballots_are_rejected_with_reasons_and_never_abort_a_tally() {
     use ark_ff::{One, UniformRand};
     use ark_serialize::CanonicalSerialize;
 
-    let w = world(CensusKind::Plain, 11);
-    let e = election(&w, "bad", BallotRules::approval(3, 2));
-    let other = election(&w, "other", BallotRules::approval(3, 2));
+    let w = World::new(CensusKind::Plain, 4, 3, 11);
+    let e = w.election("bad", 3, BallotRules::approval(3, 2));
+    let other = w.election("other", 3, BallotRules::approval(3, 2));
     let pvk = prepare_verifying_key(&w.vk);
     let mut rng = ChaCha20Rng::seed_from_u64(12);
-    let good = prove_ballot(
-        &w.pk,
-        &w.pvk,
-        &request(&w, &e, 0, vec![1, 0, 1], 1),
-        &mut rng,
-    )
-    .unwrap();
-    let good2 = prove_ballot(
-        &w.pk,
-        &w.pvk,
-        &request(&w, &e, 1, vec![0, 1, 0], 1),
-        &mut rng,
-    )
-    .unwrap();
+    let good = prove_ballot(&w.pk, &w.pvk, &w.request(&e, 0, vec![1, 0, 1], 1), &mut rng).unwrap();
+    let good2 = prove_ballot(&w.pk, &w.pvk, &w.request(&e, 1, vec![0, 1, 0], 1), &mut rng).unwrap();
     let foreign = prove_ballot(
         &w.pk,
         &w.pvk,
-        &request(&w, &other, 2, vec![0, 1, 0], 1),
+        &w.request(&other, 2, vec![0, 1, 0], 1),
         &mut rng,
     )
     .unwrap();
@@ -530,10 +429,10 @@ fn bad_ballots_are_rejected_with_reasons_and_never_abort_a_tally() {
 fn tables_make_the_same_ballots_and_foreign_tables_an_error() {
     use zkvote_engine::tables::ProvingTables;
     use zkvote_prover::vote::{prove_ballot_with, prove_ballots_with, ProvedWith};
-    let w = world(CensusKind::Weighted, 5);
-    let e = election(&w, "T", BallotRules::quadratic(3, 30));
+    let w = World::new(CensusKind::Weighted, 4, 3, 5);
+    let e = w.election("T", 3, BallotRules::quadratic(3, 30));
     let tables = ProvingTables::new(&w.pk);
-    let req = request(&w, &e, 1, vec![3, 1, 1], 11);
+    let req = w.request(&e, 1, vec![3, 1, 1], 11);
     let plain = prove_ballot(&w.pk, &w.pvk, &req, &mut ChaCha20Rng::seed_from_u64(4)).unwrap();
     let (fast, with) = prove_ballot_with(
         &w.pk,
@@ -548,7 +447,7 @@ fn tables_make_the_same_ballots_and_foreign_tables_an_error() {
     verify_ballot(&e, &w.pvk, &fast).unwrap();
 
     let reqs: Vec<_> = (0..4)
-        .map(|i| request(&w, &e, i, vec![1, 1, 1], 10))
+        .map(|i| w.request(&e, i, vec![1, 1, 1], 10))
         .collect();
     let mut rng = ChaCha20Rng::seed_from_u64(6);
     for b in prove_ballots_with(&w.pk, &w.pvk, Some(&tables), &reqs, &mut rng) {
@@ -556,7 +455,7 @@ fn tables_make_the_same_ballots_and_foreign_tables_an_error() {
     }
 
     // Tables of another key with the same sizes (another setup of the same shape).
-    let other = world(CensusKind::Weighted, 6);
+    let other = World::new(CensusKind::Weighted, 4, 3, 6);
     let foreign = ProvingTables::new(&other.pk);
     assert!(foreign.fits(&w.pk));
     let err = prove_ballot_with(&w.pk, &w.pvk, Some(&foreign), &req, &mut rng).unwrap_err();
@@ -581,14 +480,14 @@ fn ballots_are_checked_against_the_election_key_before_they_exist() {
     use ark_ec::{AffineRepr, CurveGroup};
     use zkvote_engine::tables::ProvingTables;
     use zkvote_prover::{vote::prove_ballot_with, Error as ProverError};
-    let w = world(CensusKind::Plain, 21);
-    let e = election(&w, "E", BallotRules::single(3));
-    let req = request(&w, &e, 0, vec![0, 1, 0], 1);
+    let w = World::new(CensusKind::Plain, 4, 3, 21);
+    let e = w.election("E", 3, BallotRules::single(3));
+    let req = w.request(&e, 0, vec![0, 1, 0], 1);
     let mut rng = ChaCha20Rng::seed_from_u64(22);
     prove_ballot(&w.pk, &w.pvk, &req, &mut rng).unwrap();
 
     // Another setup's proving key: its embedded verifying key is not the election's.
-    let other = world(CensusKind::Plain, 23);
+    let other = World::new(CensusKind::Plain, 4, 3, 23);
     let err = prove_ballot(&other.pk, &w.pvk, &req, &mut rng).unwrap_err();
     assert!(err.to_string().contains("another verifying key"), "{err}");
     // The right proving key with another verifying key than the election's.
@@ -627,15 +526,16 @@ fn ballots_are_checked_against_the_election_key_before_they_exist() {
 #[test]
 fn policy_last_counts_the_latest_choice_and_the_window_is_enforced() {
     use zkvote_circuits::election::{Revote, VotingWindow};
-    let w = world(CensusKind::Plain, 7);
+    let w = World::new(CensusKind::Plain, 4, 3, 7);
     let window = VotingWindow::new(1_000, 2_000).unwrap();
-    let e = election(&w, "last", BallotRules::single(3))
+    let e = w
+        .election("last", 3, BallotRules::single(3))
         .with_schedule(Some(window), Revote::Last)
         .unwrap();
     let pvk = prepare_verifying_key(&w.vk);
     let mut rng = ChaCha20Rng::seed_from_u64(8);
     let mut prove = |who: usize, votes: Vec<u32>| {
-        prove_ballot(&w.pk, &w.pvk, &request(&w, &e, who, votes, 1), &mut rng).unwrap()
+        prove_ballot(&w.pk, &w.pvk, &w.request(&e, who, votes, 1), &mut rng).unwrap()
     };
     let a = prove(0, vec![1, 0, 0]);
     let b = prove(0, vec![0, 1, 0]);
@@ -689,7 +589,8 @@ fn policy_last_counts_the_latest_choice_and_the_window_is_enforced() {
     assert_eq!(result.rejected.len(), 5);
 
     // The same ballots under policy `first`: the first choice counts.
-    let first = election(&w, "last", BallotRules::single(3))
+    let first = w
+        .election("last", 3, BallotRules::single(3))
         .with_schedule(Some(window), Revote::First)
         .unwrap();
     // Another election id, so prove again under `first`.
@@ -697,14 +598,14 @@ fn policy_last_counts_the_latest_choice_and_the_window_is_enforced() {
     let a = prove_ballot(
         &w.pk,
         &w.pvk,
-        &request(&w, &first, 0, vec![1, 0, 0], 1),
+        &w.request(&first, 0, vec![1, 0, 0], 1),
         &mut rng,
     )
     .unwrap();
     let b = prove_ballot(
         &w.pk,
         &w.pvk,
-        &request(&w, &first, 0, vec![0, 1, 0], 1),
+        &w.request(&first, 0, vec![0, 1, 0], 1),
         &mut rng,
     )
     .unwrap();

@@ -10,8 +10,7 @@ use zkvote_circuits::{
 
 use crate::Error;
 
-/// Version of the ballot format.
-pub const BALLOT_VERSION: u32 = 1;
+pub use zkvote_circuits::labels::BALLOT_VERSION;
 
 /// A ballot as stored in `ballot.json` or one line of a JSON-lines ballot box.
 ///

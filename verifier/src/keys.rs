@@ -37,12 +37,7 @@ use zkvote_engine::keys::{check_verifying_key, QapReduction};
 
 use crate::Error;
 
-/// Version of the key file format this build writes and reads.
-pub const KEY_FORMAT_VERSION: u32 = 3;
-/// Magic bytes of a verifying key file.
-pub const VK_MAGIC: &[u8; 8] = b"ZKVOTEVK";
-/// Magic bytes of a proving key file.
-pub const PK_MAGIC: &[u8; 8] = b"ZKVOTEPK";
+pub use zkvote_circuits::labels::{KEY_FORMAT_VERSION, PK_MAGIC, VK_MAGIC};
 /// Length of the header.
 pub const HEADER_LEN: usize = 20;
 /// Length of the headers of format versions 1 and 2, which are refused (circuit

@@ -56,6 +56,7 @@ use serde::{Deserialize, Serialize};
 use zkvote_circuits::{
     election::{Election, Revote, WindowPhase},
     field::fr_to_decimal,
+    labels::CANONICAL_BALLOT_TAG, // the canonical digest of a ballot (BoxOrder::Unordered)
 };
 
 use sha2::{Digest, Sha256};
@@ -65,14 +66,10 @@ use crate::{
     Error,
 };
 
-/// Version of the tally format.
-pub const TALLY_VERSION: u32 = 1;
+pub use zkvote_circuits::labels::TALLY_VERSION;
 
 /// A ballot file is under 1 KiB; a box entry larger than this is not read.
 pub const MAX_BALLOT_FILE_BYTES: u64 = 64 * 1024;
-
-/// Domain separation of the canonical digest of a ballot ([`BoxOrder::Unordered`]).
-const CANONICAL_BALLOT_TAG: &[u8] = b"zkvote/ballot-canonical/v1";
 
 /// What the order of a tally's inputs means, which decides what a repeated nullifier
 /// does (see the [module documentation](self)).

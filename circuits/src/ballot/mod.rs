@@ -36,14 +36,7 @@ pub const VOTES_PER_INPUT: usize = 7;
 /// Largest number of vote fields of a circuit shape.
 pub const MAX_FIELDS: usize = 64;
 
-/// Version of the ballot statement (the circuit). Key files record it and zkvote
-/// refuses keys made for another version.
-///
-/// | version | change |
-/// |---|---|
-/// | 1 | first statement (key files of format versions 1 and 2, which do not record it) |
-/// | 2 | weighted census: the weight spent `w` is range-checked, `w ∈ [0, 2⁶⁴)` (version 1 only bound `W − w ∈ [0, 2⁶⁴)`, so `w = r − k` satisfied it and a contract adding `vᵢ·w` could be given ≈ 2²⁵³ votes) |
-pub const CIRCUIT_VERSION: u16 = 2;
+pub use crate::labels::CIRCUIT_VERSION;
 
 /// Bit offsets of the packed rules public input, least significant first.
 pub mod rules_layout {

@@ -4,7 +4,8 @@
 use std::path::{Path, PathBuf};
 
 use zkvote_circuits::ballot::{BallotShape, CensusKind};
-use zkvote_prover::circom::{ballot_r1cs, ballot_witness, r1cs_bytes, wtns_bytes};
+use zkvote_interop::circom::{ballot_r1cs, ballot_witness, r1cs_bytes, wtns_bytes};
+use zkvote_prover::vote::build_circuit;
 
 use super::{input_error, vote::BallotInputs, write_file, Access, CliError, CmdResult, IfExists};
 use crate::args::{CircuitCmd, CircuitExportArgs, CircuitWitnessArgs};
@@ -71,7 +72,9 @@ fn witness(a: CircuitWitnessArgs) -> CmdResult {
         a.values,
         a.weight,
     )?;
-    let w = ballot_witness(&inputs.request()).map_err(|e| input_error(e.to_string()))?;
+    // The prover checks the ballot natively and builds its circuit; interop writes it.
+    let (circuit, _) = build_circuit(&inputs.request()).map_err(|e| input_error(e.to_string()))?;
+    let w = ballot_witness(circuit).map_err(|e| input_error(e.to_string()))?;
     // The witness holds the voter's secret: readable only by her.
     write_file(
         &a.out,

@@ -9,9 +9,9 @@ use zkvote_circuits::{
     ballot::{circuit::BallotCircuit, BallotShape, CensusKind},
     election::Election,
 };
-use zkvote_prover::{
-    circom::import_ballot_zkey,
-    keys::{constraint_count, proving_key_bytes, read_proving_key, setup as run_setup},
+use zkvote_interop::circom::import_ballot_zkey;
+use zkvote_prover::keys::{
+    constraint_count, proving_key_bytes, read_proving_key, setup as run_setup,
 };
 use zkvote_verifier::keys::{digest_hex, read_verifying_key, verifying_key_bytes};
 
@@ -209,7 +209,7 @@ pub fn setup(args: SetupArgs) -> CmdResult {
             let pb = spinner("generating keys (single-party setup)");
             let (keys, took) = timed(|| run_setup(shape, &mut OsRng));
             pb.finish_and_clear();
-            (keys, took)
+            (keys.map_err(|e| e.to_string()), took)
         }
         Some(zkey) => {
             let bytes = std::fs::read(zkey)
@@ -218,8 +218,8 @@ pub fn setup(args: SetupArgs) -> CmdResult {
             let (pk, took) = timed(|| {
                 import_ballot_zkey(&zkey.display().to_string(), &bytes, shape, &mut OsRng).map_err(
                     |e| match e {
-                        zkvote_prover::Error::KeyFile { file, what } => {
-                            zkvote_prover::Error::KeyFile {
+                        zkvote_interop::Error::KeyFile { file, what } => {
+                            zkvote_interop::Error::KeyFile {
                                 file,
                                 what: format!("{what} (expected a zkey for {shape})"),
                             }
@@ -233,12 +233,13 @@ pub fn setup(args: SetupArgs) -> CmdResult {
                 pk.map(|pk| {
                     let vk = pk.vk.clone();
                     (pk, vk)
-                }),
+                })
+                .map_err(|e| e.to_string()),
                 took,
             )
         }
     };
-    let (pk, vk) = keys.map_err(|e| input_error(e.to_string()))?;
+    let (pk, vk) = keys.map_err(input_error)?;
     std::fs::create_dir_all(&args.out)
         .map_err(|e| input_error(format!("{}: cannot create: {e}", args.out.display())))?;
     let pk_bytes = proving_key_bytes(&shape, &pk);

@@ -26,10 +26,12 @@ use zkvote_circuits::{
     election::{CensusRef, Election},
 };
 use zkvote_engine::tables::{ProvingTables, TablesKey, TABLES_TAG_LEN};
-use zkvote_interop::snarkjs::{export_proof, export_public, export_verifying_key};
+use zkvote_interop::{
+    circom::{import_zkey, r1cs_bytes},
+    snarkjs::{export_proof, export_public, export_verifying_key},
+};
 use zkvote_prover::{
     census::{Census, Member},
-    circom::{import_zkey, r1cs_bytes},
     keys::{proving_key_bytes, setup},
     vote::{prove_ballot, VoteRequest},
     Identity,

@@ -9,6 +9,8 @@
 //! `BLOB`/`BYTEA` distinction at the type level, values converted at run time) and
 //! cannot express the backend-specific locking below; generics over `sqlx::Database`
 //! work but need a wall of higher-ranked trait bounds for every function.
+//! The queries, their row types and the decoding of rows are in `store/sql.rs`; the
+//! types the store takes and returns in `store/types.rs` (re-exported here).
 //! The schema is in `migrations/{sqlite,postgres}/`, embedded at build time and applied
 //! on open; the two files differ only in the byte type (`BLOB` / `BYTEA`).
 //!
@@ -54,130 +56,20 @@ use crate::checkpoint::check_election_id;
 use crate::error::Error;
 use crate::log::{leaf_hash, Hash};
 
+mod sql;
+mod types;
+
+use sql::*;
+pub use types::{
+    AppendOutcome, Election, Entry, NewElection, NewEntry, RevotePolicy, StoredCheckpoint,
+};
+
 /// The most entries [`Store::entries`] returns at once.
 pub const MAX_PAGE: u64 = 1000;
 /// The most entries [`Store::append`] takes at once.
 pub const MAX_BATCH: usize = 1000;
 /// How long a writer waits for SQLite's write lock before giving up.
 pub const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(60);
-
-/// What happens to a second ballot with the same nullifier.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RevotePolicy {
-    /// The first ballot counts; later ones are refused at the door.
-    First,
-    /// Every ballot is logged; the last one counts.
-    Last,
-}
-
-impl RevotePolicy {
-    /// The text stored in the database: `first` or `last`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            RevotePolicy::First => "first",
-            RevotePolicy::Last => "last",
-        }
-    }
-
-    fn parse(s: &str) -> Result<Self, Error> {
-        match s {
-            "first" => Ok(RevotePolicy::First),
-            "last" => Ok(RevotePolicy::Last),
-            other => Err(Error::Corrupt(format!("revote policy {other:?}"))),
-        }
-    }
-}
-
-/// An election to add.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NewElection {
-    /// The election id (see [`check_election_id`]).
-    pub id: String,
-    /// The election bundle (JSON), stored as given.
-    pub bundle: String,
-    /// First second ballots are accepted (Unix seconds).
-    pub opens_at: i64,
-    /// First second ballots are no longer accepted (Unix seconds).
-    pub closes_at: i64,
-    /// The revote policy.
-    pub revote: RevotePolicy,
-}
-
-/// A stored election.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Election {
-    /// The election id.
-    pub id: String,
-    /// The election bundle (JSON).
-    pub bundle: String,
-    /// First second ballots are accepted (Unix seconds).
-    pub opens_at: i64,
-    /// First second ballots are no longer accepted (Unix seconds).
-    pub closes_at: i64,
-    /// The revote policy.
-    pub revote: RevotePolicy,
-    /// When it was added (Unix seconds).
-    pub created: i64,
-    /// The number of entries in its log.
-    pub log_size: u64,
-}
-
-/// A ballot to append: the bytes to log and the nullifier the database must check.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NewEntry {
-    /// The ballot's nullifier.
-    pub nullifier: String,
-    /// The ballot, as it will be served and hashed into the log (leaf data).
-    pub ballot: Vec<u8>,
-}
-
-/// An entry of an election's log.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Entry {
-    /// Its 0-based position in the log.
-    pub index: u64,
-    /// The ballot's nullifier.
-    pub nullifier: String,
-    /// The ballot bytes.
-    pub ballot: Vec<u8>,
-    /// `leaf_hash(ballot)`, RFC 6962.
-    pub leaf_hash: Hash,
-    /// When it was appended (Unix seconds).
-    pub created: i64,
-}
-
-/// What became of one entry of a batch.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum AppendOutcome {
-    /// Logged at this index.
-    Appended {
-        /// The entry's index.
-        index: u64,
-    },
-    /// Refused (policy `first`): the nullifier is already in the log at this index.
-    NullifierUsed {
-        /// Index of the entry that used the nullifier first.
-        index: u64,
-    },
-    /// Refused: the same ballot bytes are already in the log at this index.
-    DuplicateBallot {
-        /// Index of the identical entry.
-        index: u64,
-    },
-}
-
-/// A stored checkpoint.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StoredCheckpoint {
-    /// The tree size it signs.
-    pub size: u64,
-    /// The root it signs.
-    pub root: Hash,
-    /// The signed note (see [`crate::checkpoint`]).
-    pub note: String,
-    /// When it was stored (Unix seconds).
-    pub created: i64,
-}
 
 enum Backend {
     Sqlite(SqlitePool),
@@ -203,92 +95,6 @@ use on_pool_impl as on_pool;
 
 mod files;
 pub use files::{FileInfo, StoredFile, FILE_NAMES};
-
-// ---- the queries: one text for both backends ----
-
-const INSERT_ELECTION: &str =
-    "INSERT INTO elections (id, bundle, opens_at, closes_at, revote, created) \
-     VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO NOTHING";
-const SELECT_ELECTION: &str = "SELECT id, bundle, opens_at, closes_at, revote, created, log_size \
-     FROM elections WHERE id = $1";
-const LOCK_ELECTION_SQLITE: &str =
-    "SELECT opens_at, closes_at, revote, log_size FROM elections WHERE id = $1";
-const LOCK_ELECTION_POSTGRES: &str =
-    "SELECT opens_at, closes_at, revote, log_size FROM elections WHERE id = $1 FOR UPDATE";
-const FIRST_WITH_NULLIFIER: &str = "SELECT log_index FROM entries \
-     WHERE election_id = $1 AND nullifier = $2 ORDER BY log_index LIMIT 1";
-const WITH_LEAF_HASH: &str =
-    "SELECT log_index FROM entries WHERE election_id = $1 AND leaf_hash = $2";
-const INSERT_ENTRY: &str = "INSERT INTO entries \
-     (election_id, log_index, revote, nullifier, ballot, leaf_hash, created) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7)";
-const SET_LOG_SIZE: &str = "UPDATE elections SET log_size = $2 WHERE id = $1";
-const SELECT_ENTRIES: &str =
-    "SELECT log_index, nullifier, ballot, leaf_hash, created FROM entries \
-     WHERE election_id = $1 AND log_index >= $2 ORDER BY log_index LIMIT $3";
-const SELECT_ENTRIES_BY_NULLIFIER: &str =
-    "SELECT log_index, nullifier, ballot, leaf_hash, created \
-     FROM entries WHERE election_id = $1 AND nullifier = $2 ORDER BY log_index";
-const SELECT_ENTRY_BY_LEAF_HASH: &str = "SELECT log_index, nullifier, ballot, leaf_hash, created \
-     FROM entries WHERE election_id = $1 AND leaf_hash = $2";
-const SELECT_LEAF_HASHES: &str = "SELECT leaf_hash FROM entries \
-     WHERE election_id = $1 AND log_index >= $2 AND log_index < $3 ORDER BY log_index";
-const INSERT_CHECKPOINT: &str =
-    "INSERT INTO checkpoints (election_id, tree_size, root, note, created) \
-     VALUES ($1, $2, $3, $4, $5) ON CONFLICT (election_id, tree_size) DO NOTHING";
-const SELECT_CHECKPOINT: &str = "SELECT tree_size, root, note, created FROM checkpoints \
-     WHERE election_id = $1 AND tree_size = $2";
-const SELECT_LATEST_CHECKPOINT: &str = "SELECT tree_size, root, note, created FROM checkpoints \
-     WHERE election_id = $1 ORDER BY tree_size DESC LIMIT 1";
-
-type ElectionRow = (String, String, i64, i64, String, i64, i64);
-type LockRow = (i64, i64, String, i64);
-type EntryRow = (i64, String, Vec<u8>, Vec<u8>, i64);
-type CheckpointRow = (i64, Vec<u8>, String, i64);
-
-fn to_u64(v: i64, what: &str) -> Result<u64, Error> {
-    u64::try_from(v).map_err(|_| Error::Corrupt(format!("{what} {v} is negative")))
-}
-
-fn to_i64(v: u64, what: &str) -> Result<i64, Error> {
-    i64::try_from(v).map_err(|_| Error::InvalidRange(format!("{what} {v} is past 2^63 - 1")))
-}
-
-fn to_hash(v: Vec<u8>, what: &str) -> Result<Hash, Error> {
-    v.try_into()
-        .map_err(|v: Vec<u8>| Error::Corrupt(format!("{what} of {} bytes", v.len())))
-}
-
-fn election_from_row(r: ElectionRow) -> Result<Election, Error> {
-    Ok(Election {
-        id: r.0,
-        bundle: r.1,
-        opens_at: r.2,
-        closes_at: r.3,
-        revote: RevotePolicy::parse(&r.4)?,
-        created: r.5,
-        log_size: to_u64(r.6, "log size")?,
-    })
-}
-
-fn entry_from_row(r: EntryRow) -> Result<Entry, Error> {
-    Ok(Entry {
-        index: to_u64(r.0, "log index")?,
-        nullifier: r.1,
-        ballot: r.2,
-        leaf_hash: to_hash(r.3, "leaf hash")?,
-        created: r.4,
-    })
-}
-
-fn checkpoint_from_row(r: CheckpointRow) -> Result<StoredCheckpoint, Error> {
-    Ok(StoredCheckpoint {
-        size: to_u64(r.0, "checkpoint size")?,
-        root: to_hash(r.1, "checkpoint root")?,
-        note: r.2,
-        created: r.3,
-    })
-}
 
 /// The body of [`Store::append`], the same for both backends once the transaction
 /// `$tx` holds the election's lock through `$lock_sql`.

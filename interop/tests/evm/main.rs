@@ -6,312 +6,28 @@
 //! Uses the pinned solc-js of `interop/package-lock.json` (installed on first use).
 //!
 //! Gas per ballot (printed; `cargo test --release -p zkvote-interop -- --nocapture`).
-
-use std::{collections::HashMap, path::PathBuf, process::Command};
+//! The harness (solc-js, the revm chain, call encoding) is `chain.rs`.
 
 use ark_bn254::{Bn254, Fr};
-use ark_groth16::{ProvingKey, VerifyingKey};
 use rand::SeedableRng;
 use rand_chacha::ChaCha20Rng;
-use revm::{
-    context::{Context, TxEnv},
-    context_interface::result::{ExecutionResult, Output},
-    database::{CacheDB, EmptyDB},
-    handler::{MainBuilder, MainContext, MainnetContext, MainnetEvm},
-    primitives::{keccak256, Address, Bytes, TxKind, U256},
-    state::AccountInfo,
-    ExecuteCommitEvm,
-};
+use revm::primitives::U256;
 use zkvote_circuits::{
-    ballot::{BallotRules, BallotShape, CensusKind},
+    ballot::{BallotRules, CensusKind},
     election::{CensusRef, Election},
 };
-use zkvote_interop::{
-    snarkjs::solidity_calldata,
-    solidity::{ballot_box_contract, verifier_contract, BALLOT_BOX_NAME, VERIFIER_NAME},
-};
-use zkvote_prover::{
-    census::{Census, Member},
-    identity::Identity,
-    keys::{proving_key_bytes, setup},
-    vote::{prove_ballot, VoteRequest},
-};
+use zkvote_interop::snarkjs::solidity_calldata;
+use zkvote_prover::{keys::proving_key_bytes, vote::prove_ballot};
+use zkvote_test_support::World;
 use zkvote_verifier::{
     ballot::{prepare_ballot, Ballot},
     keys::{digest_hex, verifying_key_bytes},
 };
 
-// ---------------------------------------------------------------- node tools
-
-use zkvote_interop::repo;
-
-fn require_node_modules() {
-    zkvote_interop::node_modules("interop", "solc/package.json");
-}
-
-/// Compiles Solidity files with solc-js: contract name -> creation bytecode.
-fn compile(files: &[PathBuf]) -> HashMap<String, Vec<u8>> {
-    require_node_modules();
-    let out = Command::new("node")
-        .arg(repo().join("interop/solc.js"))
-        .args(files)
-        .output()
-        .expect("node runs (install Node.js 18 or later)");
-    assert!(
-        out.status.success(),
-        "solc failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let warnings = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        warnings.trim().is_empty(),
-        "solc warns about the generated code: {warnings}"
-    );
-    let map: HashMap<String, String> = serde_json::from_slice(&out.stdout).unwrap();
-    map.into_iter()
-        .map(|(k, v)| (k, hex::decode(v).unwrap()))
-        .collect()
-}
-
-// ---------------------------------------------------------------- the EVM
-
-const GAS_LIMIT: u64 = 10_000_000; // under the Osaka per-transaction cap of 2^24
-
-struct Chain {
-    evm: MainnetEvm<MainnetContext<CacheDB<EmptyDB>>>,
-    caller: Address,
-    nonce: u64,
-}
-
-/// How a transaction ended.
-#[derive(Debug, PartialEq, Eq)]
-enum Outcome {
-    Ok(Vec<u8>),
-    Revert(Vec<u8>),
-    Halt,
-}
-
-impl Chain {
-    fn new() -> Self {
-        let caller = Address::repeat_byte(0xaa);
-        let mut db = CacheDB::<EmptyDB>::default();
-        db.insert_account_info(
-            caller,
-            AccountInfo {
-                balance: U256::from(10u64).pow(U256::from(24u64)),
-                ..Default::default()
-            },
-        );
-        let evm = Context::mainnet().with_db(db).build_mainnet();
-        Chain {
-            evm,
-            caller,
-            nonce: 0,
-        }
-    }
-
-    fn send(&mut self, kind: TxKind, data: Vec<u8>) -> (Outcome, u64, Option<Address>) {
-        let tx = TxEnv::builder()
-            .caller(self.caller)
-            .kind(kind)
-            .data(Bytes::from(data))
-            .gas_limit(GAS_LIMIT)
-            .nonce(self.nonce)
-            .build_fill();
-        let r = self
-            .evm
-            .transact_commit(tx)
-            .expect("the transaction is valid");
-        self.nonce += 1;
-        let gas = r.tx_gas_used();
-        match r {
-            ExecutionResult::Success { output, .. } => match output {
-                Output::Create(_, addr) => (Outcome::Ok(Vec::new()), gas, addr),
-                Output::Call(b) => (Outcome::Ok(b.to_vec()), gas, None),
-            },
-            ExecutionResult::Revert { output, .. } => (Outcome::Revert(output.to_vec()), gas, None),
-            ExecutionResult::Halt { .. } => (Outcome::Halt, gas, None),
-        }
-    }
-
-    fn deploy(&mut self, code: &[u8], args: &[u8]) -> (Address, u64) {
-        let mut data = code.to_vec();
-        data.extend_from_slice(args);
-        let (outcome, gas, addr) = self.send(TxKind::Create, data);
-        assert_eq!(outcome, Outcome::Ok(Vec::new()), "deployment failed");
-        (addr.expect("a created address"), gas)
-    }
-
-    fn call(&mut self, to: Address, data: Vec<u8>) -> (Outcome, u64) {
-        let (o, g, _) = self.send(TxKind::Call(to), data);
-        (o, g)
-    }
-}
-
-fn selector(signature: &str) -> [u8; 4] {
-    keccak256(signature.as_bytes())[..4].try_into().unwrap()
-}
-
-fn word(x: U256) -> [u8; 32] {
-    x.to_be_bytes()
-}
-
-/// The 32-byte words of snarkjs call data text: `[a],[[b]],[c],[inputs]`.
-fn calldata_words(text: &str) -> Vec<U256> {
-    text.split(['[', ']', ',', ' ', '"'])
-        .filter(|s| !s.is_empty())
-        .map(|s| U256::from_str_radix(s.strip_prefix("0x").unwrap(), 16).unwrap())
-        .collect()
-}
-
-fn encode_call(signature: &str, words: &[U256]) -> Vec<u8> {
-    let mut out = selector(signature).to_vec();
-    for w in words {
-        out.extend_from_slice(&word(*w));
-    }
-    out
-}
-
-fn sig(name: &str, n: usize) -> String {
-    format!("{name}(uint256[2],uint256[2][2],uint256[2],uint256[{n}])")
-}
-
-/// The deployed contracts of one election.
-struct Deployed {
-    verifier: Address,
-    ballot_box: Address,
-    n: usize,
-    deploy_gas: (u64, u64),
-}
-
-fn deploy_election(chain: &mut Chain, vk: &VerifyingKey<Bn254>, e: &Election) -> Deployed {
-    let dir = tempfile_dir();
-    let v = dir.join(format!("{VERIFIER_NAME}.sol"));
-    let b = dir.join(format!("{BALLOT_BOX_NAME}.sol"));
-    std::fs::write(&v, verifier_contract(vk, &e.shape.to_string()).unwrap()).unwrap();
-    std::fs::write(&b, ballot_box_contract(e).unwrap()).unwrap();
-    let code = compile(&[v, b]);
-    let (verifier, g1) = chain.deploy(&code[VERIFIER_NAME], &[]);
-    let mut arg = [0u8; 32];
-    arg[12..].copy_from_slice(verifier.as_slice());
-    let (ballot_box, g2) = chain.deploy(&code[BALLOT_BOX_NAME], &arg);
-    std::fs::remove_dir_all(&dir).ok();
-    Deployed {
-        verifier,
-        ballot_box,
-        n: vk.gamma_abc_g1.len() - 1,
-        deploy_gas: (g1, g2),
-    }
-}
-
-fn tempfile_dir() -> PathBuf {
-    use std::sync::atomic::{AtomicU64, Ordering};
-    static N: AtomicU64 = AtomicU64::new(0);
-    let d = std::env::temp_dir().join(format!(
-        "zkvote-evm-{}-{}",
-        std::process::id(),
-        N.fetch_add(1, Ordering::Relaxed)
-    ));
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
-
-impl Deployed {
-    fn verify(&self, chain: &mut Chain, words: &[U256]) -> (bool, u64) {
-        let (o, gas) = chain.call(
-            self.verifier,
-            encode_call(&sig("verifyProof", self.n), words),
-        );
-        match o {
-            Outcome::Ok(out) => {
-                assert_eq!(out.len(), 32);
-                (out[31] == 1 && out[..31].iter().all(|&b| b == 0), gas)
-            }
-            other => panic!("verifyProof must return, not {other:?}"),
-        }
-    }
-
-    fn cast(&self, chain: &mut Chain, words: &[U256]) -> (Outcome, u64) {
-        chain.call(self.ballot_box, encode_call(&sig("cast", self.n), words))
-    }
-
-    fn totals(&self, chain: &mut Chain, options: usize) -> Vec<u64> {
-        (0..options)
-            .map(|i| {
-                let data = encode_call("totals(uint256)", &[U256::from(i)]);
-                match chain.call(self.ballot_box, data).0 {
-                    Outcome::Ok(out) => U256::from_be_slice(&out).to::<u64>(),
-                    other => panic!("totals({i}): {other:?}"),
-                }
-            })
-            .collect()
-    }
-}
-
-/// The revert data of a custom error with one `uint256` argument.
-fn custom_error(name: &str, arg: U256) -> Vec<u8> {
-    let mut out = selector(&format!("{name}(uint256)")).to_vec();
-    out.extend_from_slice(&word(arg));
-    out
-}
-
-fn fr_word(x: &Fr) -> U256 {
-    U256::from_str_radix(&zkvote_circuits::field::fr_to_decimal(x), 10).unwrap()
-}
+mod chain;
+use chain::{calldata_words, custom_error, deploy_election, fr_word, selector, Chain, Outcome};
 
 // ---------------------------------------------------------------- ballots
-
-struct World {
-    ids: Vec<Identity>,
-    census: Census,
-    shape: BallotShape,
-    pk: ProvingKey<Bn254>,
-    vk: VerifyingKey<Bn254>,
-}
-
-/// Five members (weights 10..14 in a weighted census), keys from a fixed seed.
-fn world(kind: CensusKind, depth: usize, fields: usize, seed: u64) -> World {
-    let mut rng = ChaCha20Rng::seed_from_u64(seed);
-    let ids: Vec<Identity> = (0..5).map(|_| Identity::random(&mut rng)).collect();
-    let members = ids
-        .iter()
-        .enumerate()
-        .map(|(i, id)| Member {
-            commitment: id.commitment(),
-            weight: match kind {
-                CensusKind::Weighted => 10 + i as u64,
-                CensusKind::Plain => 1,
-            },
-        })
-        .collect();
-    let census = Census::build(kind, members).unwrap();
-    let shape = BallotShape::new(depth, fields, kind).unwrap();
-    let (pk, vk) = setup(shape, &mut rng).unwrap();
-    World {
-        ids,
-        census,
-        shape,
-        pk,
-        vk,
-    }
-}
-
-fn election(w: &World, title: &str, options: usize, rules: BallotRules) -> Election {
-    Election::new(
-        title.into(),
-        (0..options).map(|i| format!("o{i}")).collect(),
-        "custom".into(),
-        rules,
-        CensusRef {
-            root: w.census.root(),
-            size: w.census.members().len() as u64,
-        },
-        w.shape,
-        digest_hex(&verifying_key_bytes(&w.shape, &w.vk)),
-        digest_hex(&proving_key_bytes(&w.shape, &w.pk)),
-    )
-    .unwrap()
-}
 
 /// A ballot of member `who`, as call data words.
 fn ballot(
@@ -322,17 +38,9 @@ fn ballot(
     weight: u64,
     seed: u64,
 ) -> Vec<U256> {
-    let (membership, census_weight) = w.census.proof_for(&w.ids[who].commitment()).unwrap();
-    let req = VoteRequest {
-        election: e,
-        identity: &w.ids[who],
-        membership,
-        census_weight,
-        votes,
-        weight,
-    };
-    let pvk = ark_groth16::prepare_verifying_key(&w.vk);
-    let b: Ballot = prove_ballot(&w.pk, &pvk, &req, &mut ChaCha20Rng::seed_from_u64(seed)).unwrap();
+    let req = w.request(e, who, votes, weight);
+    let b: Ballot =
+        prove_ballot(&w.pk, &w.pvk, &req, &mut ChaCha20Rng::seed_from_u64(seed)).unwrap();
     let p = prepare_ballot(e, &b).unwrap();
     calldata_words(&solidity_calldata(&p.proof, &p.inputs))
 }
@@ -344,9 +52,9 @@ const INPUT: usize = 8;
 
 #[test]
 fn the_ballot_box_counts_valid_ballots_and_refuses_everything_else() {
-    let w = world(CensusKind::Plain, 4, 3, 1);
-    let e = election(&w, "X", 3, BallotRules::single(3));
-    let other = election(&w, "Y", 3, BallotRules::single(3));
+    let w = World::new(CensusKind::Plain, 4, 3, 1);
+    let e = w.election("X", 3, BallotRules::single(3));
+    let other = w.election("Y", 3, BallotRules::single(3));
     let mut chain = Chain::new();
     let d = deploy_election(&mut chain, &w.vk, &e);
     assert_eq!(d.n, 6);
@@ -450,11 +158,11 @@ fn the_ballot_box_counts_valid_ballots_and_refuses_everything_else() {
 
 #[test]
 fn weights_multiply_unless_the_rules_spend_them() {
-    let w = world(CensusKind::Weighted, 4, 3, 2);
+    let w = World::new(CensusKind::Weighted, 4, 3, 2);
     // Score 0..3 per option, weight multiplies: totals are Σ vᵢ·w.
-    let score = election(&w, "score", 3, BallotRules::score(3, 3));
+    let score = w.election("score", 3, BallotRules::score(3, 3));
     // Quadratic with the weight as budget: Σ vᵢ² ≤ w, totals are Σ vᵢ.
-    let quad = election(&w, "quadratic", 3, BallotRules::quadratic_weighted(3));
+    let quad = w.election("quadratic", 3, BallotRules::quadratic_weighted(3));
     let mut chain = Chain::new();
     let ds = deploy_election(&mut chain, &w.vk, &score);
     let dq = deploy_election(&mut chain, &w.vk, &quad);
@@ -481,8 +189,8 @@ fn weights_multiply_unless_the_rules_spend_them() {
 /// whole circuit, in `circuits/src/ballot/raw.rs`; with a real proof below.)
 #[test]
 fn the_ballot_box_refuses_out_of_range_weights_and_votes() {
-    let w = world(CensusKind::Weighted, 4, 3, 4);
-    let e = election(&w, "range", 3, BallotRules::score(3, 3));
+    let w = World::new(CensusKind::Weighted, 4, 3, 4);
+    let e = w.election("range", 3, BallotRules::score(3, 3));
     let mut chain = Chain::new();
     let d = deploy_election(&mut chain, &w.vk, &e);
     let good = ballot(&w, &e, 1, vec![1, 0, 3], 11, 40);
@@ -536,7 +244,7 @@ fn a_real_version_1_proof_of_weight_r_minus_1_is_refused_on_chain() {
         public_inputs::pack_votes,
         raw::{RawBallotCircuit, RawWitness, Statement},
     };
-    let w = world(CensusKind::Weighted, 4, 3, 5);
+    let w = World::new(CensusKind::Weighted, 4, 3, 5);
     let mut rng = ChaCha20Rng::seed_from_u64(50);
     let (pk1, vk1) = Groth16::<Bn254>::circuit_specific_setup(
         RawBallotCircuit::for_setup(w.shape, Statement::Version1),
@@ -611,7 +319,7 @@ fn a_real_version_1_proof_of_weight_r_minus_1_is_refused_on_chain() {
     }
     let forced = Groth16::<Bn254>::prove(&w.pk, circuit(Statement::Current), &mut rng).unwrap();
     assert!(!Groth16::<Bn254>::verify(&w.vk, &public, &forced).unwrap());
-    let d2 = deploy_election(&mut chain, &w.vk, &election(&w, "v2", 3, rules));
+    let d2 = deploy_election(&mut chain, &w.vk, &w.election("v2", 3, rules));
     let words = calldata_words(&solidity_calldata(&forced, &public));
     assert!(!d2.verify(&mut chain, &words).0);
 }
@@ -622,8 +330,8 @@ fn a_real_version_1_proof_of_weight_r_minus_1_is_refused_on_chain() {
 fn gas_per_ballot() {
     let mut report = Vec::new();
     for (depth, fields) in [(4, 3), (20, 8)] {
-        let w = world(CensusKind::Plain, depth, fields, 3);
-        let e = election(&w, "gas", 3, BallotRules::single(3));
+        let w = World::new(CensusKind::Plain, depth, fields, 3);
+        let e = w.election("gas", 3, BallotRules::single(3));
         let mut chain = Chain::new();
         let d = deploy_election(&mut chain, &w.vk, &e);
         let b = ballot(&w, &e, 4, vec![1, 0, 0], 1, 30);
