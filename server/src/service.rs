@@ -501,6 +501,7 @@ impl Core {
     /// Brings `state` up to the database's log: new entries into the tree and the count,
     /// and the latest stored checkpoint.
     async fn catch_up(&self, hosted: &Hosted, state: &mut LogState) -> Result<(), Error> {
+        let before = state.tree.size();
         loop {
             let from = state.tree.size();
             let page = self.store.entries(&hosted.id, from, MAX_PAGE).await?;
@@ -523,7 +524,10 @@ impl Core {
                 state.live.apply(e.index, &e.nullifier, b.votes, b.weight);
             }
         }
-        state.checkpoint = self.store.latest_checkpoint(&hosted.id).await?;
+        // Another process's entries come with its checkpoints; none new, none to read.
+        if state.checkpoint.is_none() || state.tree.size() != before {
+            state.checkpoint = self.store.latest_checkpoint(&hosted.id).await?;
+        }
         Ok(())
     }
 
@@ -531,6 +535,12 @@ impl Core {
     /// the stored one where another process signed the same size first.
     async fn sign_checkpoint(&self, hosted: &Hosted, state: &mut LogState) -> Result<(), Error> {
         self.catch_up(hosted, state).await?;
+        self.sign_current(hosted, state).await
+    }
+
+    /// [`Core::sign_checkpoint`] without reading the database first: a checkpoint of the
+    /// tree this process holds (a prefix of the log, if another process appended since).
+    async fn sign_current(&self, hosted: &Hosted, state: &mut LogState) -> Result<(), Error> {
         let size = state.tree.size();
         if state.checkpoint.as_ref().is_some_and(|c| c.size == size) {
             return Ok(());
@@ -550,7 +560,17 @@ impl Core {
             .put_checkpoint(&hosted.id, size, &root, &note, to_i64(now))
             .await
         {
-            Ok(()) | Err(Error::CheckpointConflict { .. }) => {}
+            Ok(()) => {
+                state.checkpoint = Some(StoredCheckpoint {
+                    size,
+                    root,
+                    note,
+                    created: to_i64(now),
+                });
+                return Ok(());
+            }
+            // Another process signed this size first: use its checkpoint.
+            Err(Error::CheckpointConflict { .. }) => {}
             Err(e) => return Err(e),
         }
         let stored = self
@@ -568,8 +588,14 @@ impl Core {
         Ok(())
     }
 
+    /// Two stages per election, connected by a short queue, so that the proofs of the
+    /// next batch are checked while the previous batch is being committed: the
+    /// verifier takes what is waiting (up to the batch size) and checks the proofs
+    /// together; the appender logs the valid ones, signs and answers.
     fn spawn_worker(self: Arc<Self>, hosted: Arc<Hosted>, mut rx: mpsc::Receiver<Pending>) {
         let max_batch = self.options.max_batch.clamp(1, MAX_BATCH);
+        let (verified_tx, mut verified_rx) = mpsc::channel::<Vec<Pending>>(2);
+        let h = hosted.clone();
         tokio::spawn(async move {
             while let Some(first) = rx.recv().await {
                 let mut batch = vec![first];
@@ -579,45 +605,21 @@ impl Core {
                         Err(_) => break,
                     }
                 }
-                self.process(&hosted, batch).await;
+                let valid = verify_batch(&h, batch).await;
+                if !valid.is_empty() && verified_tx.send(valid).await.is_err() {
+                    return;
+                }
+            }
+        });
+        tokio::spawn(async move {
+            while let Some(valid) = verified_rx.recv().await {
+                self.append_batch(&hosted, valid).await;
             }
         });
     }
 
-    /// Verifies, appends and answers one batch.
-    async fn process(&self, hosted: &Arc<Hosted>, batch: Vec<Pending>) {
-        // 1. The proofs, together, off the async threads.
-        let items: Vec<_> = batch
-            .iter()
-            .map(|p| (p.ballot.proof.clone(), p.ballot.inputs.clone()))
-            .collect();
-        let h = hosted.clone();
-        let verdicts =
-            match tokio::task::spawn_blocking(move || zkvote_engine::batch_verify(&h.pvk, &items))
-                .await
-            {
-                Ok(v) => v,
-                Err(e) => {
-                    for p in batch {
-                        let _ = p
-                            .reply
-                            .send(Err(SubmitError::Unavailable(format!("verifier: {e}"))));
-                    }
-                    return;
-                }
-            };
-        let mut valid = Vec::with_capacity(batch.len());
-        for (p, v) in batch.into_iter().zip(verdicts) {
-            match v {
-                Ok(()) => valid.push(p),
-                Err(e) => {
-                    let _ = p.reply.send(Err(SubmitError::Invalid(e.to_string())));
-                }
-            }
-        }
-        if valid.is_empty() {
-            return;
-        }
+    /// Logs, signs and answers a batch of verified ballots.
+    async fn append_batch(&self, hosted: &Arc<Hosted>, valid: Vec<Pending>) {
         // 2. The log, under this process's lock of the election.
         let mut state = hosted.state.lock().await;
         if let Err(e) = self.catch_up(hosted, &mut state).await {
@@ -681,8 +683,36 @@ impl Core {
                 return;
             }
         };
-        // 3. The checkpoint covering them, then the receipts.
-        if let Err(e) = self.sign_checkpoint(hosted, &mut state).await {
+        // 3. Our entries into the tree and the count: directly when they follow what this
+        // process had (no other process appended in between), else from the database.
+        let appended: Vec<(u64, &Pending)> = outcomes
+            .iter()
+            .zip(&waiting)
+            .filter_map(|(o, p)| match o {
+                AppendOutcome::Appended { index } => Some((*index, p)),
+                _ => None,
+            })
+            .collect();
+        let follows = appended
+            .iter()
+            .enumerate()
+            .all(|(k, (index, _))| *index == state.tree.size() + k as u64);
+        let signed = if follows {
+            for (index, p) in &appended {
+                state.tree.push(leaf_hash(&p.bytes));
+                state.live.apply(
+                    *index,
+                    &p.nullifier,
+                    p.ballot.votes.clone(),
+                    p.ballot.weight,
+                );
+            }
+            self.sign_current(hosted, &mut state).await
+        } else {
+            self.sign_checkpoint(hosted, &mut state).await
+        };
+        // 4. The checkpoint covering them, then the receipts.
+        if let Err(e) = signed {
             // Stored but not yet signed: the receipt is what is missing, not the ballot.
             for p in waiting {
                 let _ = p.reply.send(Err(SubmitError::Unavailable(format!(
@@ -962,6 +992,41 @@ impl BallotBox {
             checkpoint_size: cp.size,
         })
     }
+}
+
+/// Checks the proofs of a batch together, off the async threads; answers the invalid
+/// ones and returns the valid ones, in order.
+async fn verify_batch(hosted: &Arc<Hosted>, batch: Vec<Pending>) -> Vec<Pending> {
+    let items: Vec<_> = batch
+        .iter()
+        .map(|p| (p.ballot.proof.clone(), p.ballot.inputs.clone()))
+        .collect();
+    let h = hosted.clone();
+    let verdicts = match tokio::task::spawn_blocking(move || {
+        zkvote_engine::batch_verify(&h.pvk, &items)
+    })
+    .await
+    {
+        Ok(v) => v,
+        Err(e) => {
+            for p in batch {
+                let _ = p
+                    .reply
+                    .send(Err(SubmitError::Unavailable(format!("verifier: {e}"))));
+            }
+            return Vec::new();
+        }
+    };
+    let mut valid = Vec::with_capacity(batch.len());
+    for (p, v) in batch.into_iter().zip(verdicts) {
+        match v {
+            Ok(()) => valid.push(p),
+            Err(e) => {
+                let _ = p.reply.send(Err(SubmitError::Invalid(e.to_string())));
+            }
+        }
+    }
+    valid
 }
 
 fn clone_err(e: &SubmitError) -> SubmitError {

@@ -5,6 +5,7 @@
 //! ```text
 //! cargo run --release -p zkvote-benches --bin box-load -- [--ballots N] [--clients C]
 //!     [--batch B] [--database postgres://…]     (default: SQLite in a temporary directory)
+//! NO_VECTOR=1 …                                 (the scalar path: no AVX-512 IFMA kernels)
 //! ```
 //!
 //! The ballots come from the **benchmark-only simulator** (`zkvote_benches::sim`): a setup
@@ -57,6 +58,19 @@ fn args() -> Args {
 
 fn main() {
     let a = args();
+    // `NO_VECTOR=1`: the scalar path (no AVX-512 IFMA kernels), to compare.
+    let vector = std::env::var_os("NO_VECTOR").is_none();
+    zkvote_engine::msm::set_vector_kernels(vector);
+    let ifma = std::arch::is_x86_feature_detected!("avx512ifma");
+    println!(
+        "CPU {} AVX-512 IFMA; vector kernels {}",
+        if ifma { "has" } else { "lacks" },
+        if vector && ifma {
+            "on"
+        } else {
+            "off (scalar path)"
+        }
+    );
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
