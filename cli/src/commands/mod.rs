@@ -18,7 +18,7 @@
 //! Refusals of the organiser's own inputs (`census build` with a duplicate or unsafe
 //! commitment, `vote` with a choice the rules forbid, `election new` with impossible
 //! rules) are input errors (2): nothing was judged. `demo` and `bench` exit 0 when they
-//! ran, although the demo's box holds ballots it rejects on purpose.
+//! ran, although the demo shows its box refusing two ballots on purpose.
 
 mod ballot_box;
 mod bench;
