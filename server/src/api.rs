@@ -190,17 +190,15 @@ fn parse_hash(s: &str) -> ApiResult<[u8; 32]> {
 }
 
 fn parse_u64(s: &str, what: &str) -> ApiResult<u64> {
-    if s.is_empty()
-        || s.len() > 20
-        || !s.bytes().all(|c| c.is_ascii_digit())
-        || (s.len() > 1 && s.starts_with('0'))
+    let shown: String = s.chars().take(40).collect();
+    if s.is_empty() || !s.bytes().all(|c| c.is_ascii_digit()) || (s.len() > 1 && s.starts_with('0'))
     {
         return Err(ApiFailure::malformed(format!(
-            "{what} {s:?} is not a decimal number without leading zeros"
+            "{what} {shown:?} is not a decimal number without leading zeros"
         )));
     }
     s.parse()
-        .map_err(|_| ApiFailure::malformed(format!("{what} {s:?} does not fit in 64 bits")))
+        .map_err(|_| ApiFailure::malformed(format!("{what} {shown:?}… does not fit in 64 bits")))
 }
 
 async fn receipt(
