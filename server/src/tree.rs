@@ -63,6 +63,22 @@ impl MemoryTree {
         }
     }
 
+    /// Forgets every leaf from `size` on (nothing if the tree is no larger): the tree
+    /// of the first `size` leaves, as if the later ones had never been pushed. Level
+    /// `k` of that tree keeps its first `size >> k` nodes.
+    pub fn truncate(&mut self, size: u64) {
+        if size >= self.size() {
+            return;
+        }
+        for (k, level) in self.levels.iter_mut().enumerate() {
+            // `size < self.size() ≤ usize::MAX` here, and `k < 64`.
+            level.truncate((size >> k) as usize);
+        }
+        while self.levels.last().is_some_and(Vec::is_empty) {
+            self.levels.pop();
+        }
+    }
+
     /// The root of the first `size` leaves.
     ///
     /// # Errors
@@ -129,6 +145,21 @@ mod tests {
             }
         }
         assert!(matches!(tree.root_at(71), Err(Error::LeavesMissing { .. })));
+        // Truncating gives the tree of the prefix, to the last node, and it grows again
+        // exactly as one that never had the later leaves.
+        for size in [0u64, 1, 2, 3, 31, 32, 33, 64, 69, 70, 71] {
+            let mut t = tree.clone();
+            t.truncate(size);
+            let keep = size.min(70) as usize;
+            assert_eq!(
+                t.levels,
+                MemoryTree::from_leaves(leaves[..keep].to_vec()).levels
+            );
+            for l in &leaves[keep..] {
+                t.push(*l);
+            }
+            assert_eq!(t.levels, tree.levels, "regrown from {size}");
+        }
         assert!((&tree).subtree_hash(5, 5).is_err());
         assert_eq!(tree.leaf(69), Some(&leaves[69]));
         assert_eq!(tree.leaf(70), None);

@@ -16,7 +16,7 @@
 
 use std::str::FromStr;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use rand::SeedableRng;
@@ -147,59 +147,77 @@ fn main() {
     rt.spawn(async move { axum::serve(listener, app).await });
     let url = format!("http://{addr}/v1/elections/{id}/ballots");
 
+    // The clients: `--clients` tasks on one thread of their own (a current-thread
+    // runtime), each with its own keep-alive connection, posting one ballot at a time
+    // and waiting for the answer before the next. One thread, not 64: the generator
+    // shares the two cores with the box and should take as little of them as it can.
     let next = Arc::new(AtomicUsize::new(0));
     let bodies = Arc::new(bodies);
-    let latencies = Arc::new(Mutex::new(Vec::with_capacity(a.ballots)));
     let failures = Arc::new(AtomicUsize::new(0));
     let t = Instant::now();
-    std::thread::scope(|s| {
-        for _ in 0..a.clients {
-            let (next, bodies, latencies, failures, url) = (
-                next.clone(),
-                bodies.clone(),
-                latencies.clone(),
-                failures.clone(),
-                url.clone(),
-            );
-            s.spawn(move || {
-                let http = reqwest::blocking::Client::new();
-                let mut mine = Vec::new();
-                loop {
-                    let i = next.fetch_add(1, Ordering::Relaxed);
-                    if i >= bodies.len() {
-                        break;
-                    }
-                    let start = Instant::now();
-                    let r = http
-                        .post(&url)
-                        .header("content-type", "application/json")
-                        .body(bodies[i].clone())
-                        .send();
-                    match r {
-                        Ok(r) if r.status().as_u16() == 201 => {
-                            let _ = r.bytes();
-                            mine.push(start.elapsed());
-                        }
-                        Ok(r) => {
-                            let status = r.status();
-                            let text = r.text().unwrap_or_default();
-                            if failures.fetch_add(1, Ordering::Relaxed) < 3 {
-                                eprintln!("refused: {status} {text}");
+    let clients = std::thread::spawn({
+        let (next, bodies, failures) = (next.clone(), bodies.clone(), failures.clone());
+        let n = a.clients;
+        move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            rt.block_on(async move {
+                let mut tasks = tokio::task::JoinSet::new();
+                for _ in 0..n {
+                    let (next, bodies, failures, url) =
+                        (next.clone(), bodies.clone(), failures.clone(), url.clone());
+                    tasks.spawn(async move {
+                        let http = reqwest::Client::builder()
+                            .pool_max_idle_per_host(1)
+                            .build()
+                            .unwrap();
+                        let mut mine = Vec::new();
+                        loop {
+                            let i = next.fetch_add(1, Ordering::Relaxed);
+                            if i >= bodies.len() {
+                                break;
+                            }
+                            let start = Instant::now();
+                            let r = http
+                                .post(&url)
+                                .header("content-type", "application/json")
+                                .body(bodies[i].clone())
+                                .send()
+                                .await;
+                            match r {
+                                Ok(r) if r.status().as_u16() == 201 => {
+                                    let _ = r.bytes().await;
+                                    mine.push(start.elapsed());
+                                }
+                                Ok(r) => {
+                                    let status = r.status();
+                                    let text = r.text().await.unwrap_or_default();
+                                    if failures.fetch_add(1, Ordering::Relaxed) < 3 {
+                                        eprintln!("refused: {status} {text}");
+                                    }
+                                }
+                                Err(e) => {
+                                    if failures.fetch_add(1, Ordering::Relaxed) < 3 {
+                                        eprintln!("request failed: {e}");
+                                    }
+                                }
                             }
                         }
-                        Err(e) => {
-                            if failures.fetch_add(1, Ordering::Relaxed) < 3 {
-                                eprintln!("request failed: {e}");
-                            }
-                        }
-                    }
+                        mine
+                    });
                 }
-                latencies.lock().unwrap().extend(mine);
-            });
+                let mut all = Vec::new();
+                while let Some(mine) = tasks.join_next().await {
+                    all.extend(mine.unwrap());
+                }
+                all
+            })
         }
     });
+    let mut lat = clients.join().unwrap();
     let elapsed = t.elapsed();
-    let mut lat = latencies.lock().unwrap().clone();
     lat.sort();
     let q = |p: f64| -> Duration {
         if lat.is_empty() {

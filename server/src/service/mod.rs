@@ -45,8 +45,8 @@ use crate::checkpoint::{Checkpoint, VerifierKey};
 use crate::error::Error;
 use crate::log::{consistency_proof, inclusion_proof, leaf_hash, Hash};
 use crate::store::{
-    AppendOutcome, FileInfo, NewElection, NewEntry, RevotePolicy, Store, StoredCheckpoint,
-    MAX_BATCH, MAX_PAGE,
+    AppendOutcome, FileInfo, NewCheckpoint, NewElection, NewEntry, RevotePolicy, Store,
+    StoredCheckpoint, MAX_BATCH, MAX_PAGE,
 };
 use crate::tree::MemoryTree;
 mod calls;

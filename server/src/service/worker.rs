@@ -67,16 +67,14 @@ impl Core {
         if state.checkpoint.as_ref().is_some_and(|c| c.size == size) {
             return Ok(());
         }
-        let root = state.tree.root_at(size)?;
         let now = self.now();
-        let note = Checkpoint {
-            box_name: self.options.name.clone(),
-            election_id: hosted.id.clone(),
-            size,
-            root,
-            timestamp: now,
+        let NewCheckpoint { root, note, .. } = CheckpointSigner {
+            key: &self.key,
+            box_name: &self.options.name,
+            election: &hosted.id,
+            now,
         }
-        .sign(&self.key)?;
+        .sign(&state.tree)?;
         match self
             .store
             .put_checkpoint(&hosted.id, size, &root, &note, to_i64(now))
@@ -186,10 +184,44 @@ impl Core {
         if waiting.is_empty() {
             return;
         }
+        // 3. Append and checkpoint in one transaction. When the batch's entries follow
+        // the tree this process holds (no other process appended in between), they go
+        // into the tree as soon as their indices are known, and the checkpoint of the
+        // new tree is signed and committed with them: one commit per batch.
         let now = self.now();
-        let outcomes = match self.store.append(&hosted.id, &to_append, to_i64(now)).await {
-            Ok(o) => o,
+        let before = state.tree.size();
+        let signer = CheckpointSigner {
+            key: &self.key,
+            box_name: &self.options.name,
+            election: &hosted.id,
+            now,
+        };
+        let tree = &mut state.tree;
+        let appended = self
+            .store
+            .append_with(&hosted.id, &to_append, to_i64(now), |start, outcomes| {
+                if start != tree.size() {
+                    return Ok(None);
+                }
+                let mut grew = false;
+                for (o, p) in outcomes.iter().zip(&waiting) {
+                    if let AppendOutcome::Appended { .. } = o {
+                        tree.push(leaf_hash(&p.bytes));
+                        grew = true;
+                    }
+                }
+                if grew {
+                    signer.sign(tree).map(Some)
+                } else {
+                    Ok(None)
+                }
+            })
+            .await;
+        let (outcomes, signed) = match appended {
+            Ok(a) => a,
             Err(e) => {
+                // Nothing was written: forget what the closure pushed.
+                state.tree.truncate(before);
                 let err = match e {
                     Error::ElectionClosed { .. } => match hosted.window.phase(now) {
                         WindowPhase::NotOpen => SubmitError::NotOpen {
@@ -209,53 +241,46 @@ impl Core {
                 return;
             }
         };
-        // 3. Our entries into the tree and the count: directly when they follow what this
-        // process had (no other process appended in between), else from the database.
-        let appended: Vec<(u64, &Pending)> = outcomes
+        let any = outcomes
             .iter()
-            .zip(&waiting)
-            .filter_map(|(o, p)| match o {
-                AppendOutcome::Appended { index } => Some((*index, p)),
-                _ => None,
-            })
-            .collect();
-        let follows = appended
-            .iter()
-            .enumerate()
-            .all(|(k, (index, _))| *index == state.tree.size() + k as u64);
-        let signed = if follows {
-            for (index, p) in &appended {
-                state.tree.push(leaf_hash(&p.bytes));
-                state.live.apply(
-                    *index,
-                    &p.nullifier,
-                    p.ballot.votes.clone(),
-                    p.ballot.weight,
-                );
+            .any(|o| matches!(o, AppendOutcome::Appended { .. }));
+        if let Some(cp) = signed {
+            for (o, p) in outcomes.iter().zip(&waiting) {
+                if let AppendOutcome::Appended { index } = o {
+                    let b = &p.ballot;
+                    state
+                        .live
+                        .apply(*index, &p.nullifier, b.votes.clone(), b.weight);
+                }
             }
-            self.sign_current(hosted, &mut state).await
-        } else {
-            self.sign_checkpoint(hosted, &mut state).await
-        };
-        // 4. The checkpoint covering them, then the receipts.
-        if let Err(e) = signed {
-            // Stored but not yet signed: the receipt is what is missing, not the ballot.
-            for p in waiting {
-                let _ = p.reply.send(Err(SubmitError::Unavailable(format!(
-                    "the ballot was stored but no checkpoint could be signed ({e}); \
-                     ask for its receipt again"
-                ))));
+            state.checkpoint = Some(cp);
+        } else if any {
+            // Another process appended in between: read the log from the database (our
+            // entries with it) and sign a checkpoint of it.
+            if let Err(e) = self.sign_checkpoint(hosted, &mut state).await {
+                // Stored but not yet signed: the receipt is what is missing, not the ballot.
+                for p in waiting {
+                    let _ = p.reply.send(Err(SubmitError::Unavailable(format!(
+                        "the ballot was stored but no checkpoint could be signed ({e}); \
+                         ask for its receipt again"
+                    ))));
+                }
+                return;
             }
-            return;
         }
-        let cp = state.checkpoint.clone().expect("signed above");
+        // 4. The receipts, with the checkpoint covering them.
         for (p, outcome) in waiting.into_iter().zip(outcomes) {
-            let answer = match outcome {
-                AppendOutcome::Appended { index } => self
-                    .receipt_at(&state, hosted, index, &cp, p.bytes.clone())
+            let answer = match (outcome, &state.checkpoint) {
+                (AppendOutcome::Appended { index }, Some(cp)) => self
+                    .receipt_at(&state, hosted, index, cp, p.bytes.clone())
                     .map_err(|e| SubmitError::Unavailable(e.to_string())),
-                AppendOutcome::NullifierUsed { index } => Err(SubmitError::NullifierUsed { index }),
-                AppendOutcome::DuplicateBallot { index } => {
+                (AppendOutcome::Appended { index }, None) => Err(SubmitError::Unavailable(
+                    format!("entry {index} was stored but no checkpoint covers it yet"),
+                )),
+                (AppendOutcome::NullifierUsed { index }, _) => {
+                    Err(SubmitError::NullifierUsed { index })
+                }
+                (AppendOutcome::DuplicateBallot { index }, _) => {
                     Err(SubmitError::DuplicateBallot { index })
                 }
             };
@@ -283,6 +308,31 @@ impl Core {
             checkpoint: cp.note.clone(),
             inclusion: hex_hashes(&proof),
         })
+    }
+}
+
+/// What a checkpoint of an election's tree is signed with.
+struct CheckpointSigner<'a> {
+    key: &'a SigningKey,
+    box_name: &'a str,
+    election: &'a str,
+    now: u64,
+}
+
+impl CheckpointSigner<'_> {
+    /// A signed checkpoint of the whole `tree`.
+    fn sign(&self, tree: &MemoryTree) -> Result<NewCheckpoint, Error> {
+        let size = tree.size();
+        let root = tree.root_at(size)?;
+        let note = Checkpoint {
+            box_name: self.box_name.to_owned(),
+            election_id: self.election.to_owned(),
+            size,
+            root,
+            timestamp: self.now,
+        }
+        .sign(self.key)?;
+        Ok(NewCheckpoint { size, root, note })
     }
 }
 

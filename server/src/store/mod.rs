@@ -44,6 +44,7 @@
 //! `synchronous_commit = on`. [`Store::append`] returns only after the commit, so an
 //! acknowledged append survives a crash of the process or the machine.
 
+use std::collections::HashMap;
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -61,7 +62,8 @@ mod types;
 
 use sql::*;
 pub use types::{
-    AppendOutcome, Election, Entry, NewElection, NewEntry, RevotePolicy, StoredCheckpoint,
+    AppendOutcome, Election, Entry, NewCheckpoint, NewElection, NewEntry, RevotePolicy,
+    StoredCheckpoint,
 };
 
 /// The most entries [`Store::entries`] returns at once.
@@ -96,15 +98,21 @@ use on_pool_impl as on_pool;
 mod files;
 pub use files::{FileInfo, StoredFile, FILE_NAMES};
 
-/// The body of [`Store::append`], the same for both backends once the transaction
-/// `$tx` holds the election's lock through `$lock_sql`.
+/// The body of [`Store::append_with`], the same for both backends once the transaction
+/// `$tx` of database `$db` holds the election's lock through `$lock_sql`.
+///
+/// Four statements whatever the batch size: the lock (which reads the log size), the
+/// entries already using the batch's nullifiers (policy `first`) and its leaf hashes,
+/// one multi-row insert, and the new size; then the checkpoint, if the caller made one.
+/// The batch's own repeats are resolved here, in order, exactly as if the entries had
+/// been appended one by one.
 macro_rules! append_locked {
-    ($tx:ident, $lock_sql:expr, $election:expr, $entries:expr, $now:expr) => {{
+    ($db:ty, $tx:ident, $lock_sql:expr, $election:expr, $entries:expr, $now:expr, $checkpoint:expr) => {{
         let lock: Option<LockRow> = sqlx::query_as($lock_sql)
             .bind($election)
             .fetch_optional(&mut *$tx)
             .await?;
-        let Some((opens_at, closes_at, revote, size)) = lock else {
+        let Some((opens_at, closes_at, revote, start)) = lock else {
             return Err(Error::UnknownElection($election.to_owned()));
         };
         if !(opens_at <= $now && $now < closes_at) {
@@ -116,56 +124,114 @@ macro_rules! append_locked {
             });
         }
         let policy = RevotePolicy::parse(&revote)?;
-        let mut size = size;
-        let mut outcomes = Vec::with_capacity($entries.len());
-        for e in $entries {
+        let leaves: Vec<Hash> = $entries.iter().map(|e| leaf_hash(&e.ballot)).collect();
+        // What the log holds already: first index of each nullifier, index of each leaf.
+        let mut used: HashMap<String, i64> = HashMap::new();
+        let mut logged: HashMap<Hash, i64> = HashMap::new();
+        if !$entries.is_empty() {
             if policy == RevotePolicy::First {
-                let first: Option<(i64,)> = sqlx::query_as(FIRST_WITH_NULLIFIER)
-                    .bind($election)
-                    .bind(&e.nullifier)
-                    .fetch_optional(&mut *$tx)
-                    .await?;
-                if let Some((i,)) = first {
+                let mut q = sqlx::QueryBuilder::<$db>::new(FIRST_WITH_NULLIFIERS);
+                q.push_bind($election).push(" AND nullifier IN (");
+                let mut list = q.separated(", ");
+                for e in $entries {
+                    list.push_bind(e.nullifier.as_str());
+                }
+                q.push(") GROUP BY nullifier");
+                let rows: Vec<(String, i64)> = q.build_query_as().fetch_all(&mut *$tx).await?;
+                used.extend(rows);
+            }
+            let mut q = sqlx::QueryBuilder::<$db>::new(WITH_LEAF_HASHES);
+            q.push_bind($election).push(" AND leaf_hash IN (");
+            let mut list = q.separated(", ");
+            for l in &leaves {
+                list.push_bind(l.to_vec());
+            }
+            q.push(")");
+            let rows: Vec<(Vec<u8>, i64)> = q.build_query_as().fetch_all(&mut *$tx).await?;
+            for (h, i) in rows {
+                logged.insert(to_hash(h, "leaf hash")?, i);
+            }
+        }
+        let mut size = start;
+        let mut outcomes = Vec::with_capacity($entries.len());
+        let mut fresh = Vec::with_capacity($entries.len());
+        for (e, leaf) in $entries.iter().zip(&leaves) {
+            if policy == RevotePolicy::First {
+                if let Some(&i) = used.get(&e.nullifier) {
                     outcomes.push(AppendOutcome::NullifierUsed {
                         index: to_u64(i, "log index")?,
                     });
                     continue;
                 }
             }
-            let leaf = leaf_hash(&e.ballot);
-            let same: Option<(i64,)> = sqlx::query_as(WITH_LEAF_HASH)
-                .bind($election)
-                .bind(&leaf[..])
-                .fetch_optional(&mut *$tx)
-                .await?;
-            if let Some((i,)) = same {
+            if let Some(&i) = logged.get(leaf) {
                 outcomes.push(AppendOutcome::DuplicateBallot {
                     index: to_u64(i, "log index")?,
                 });
                 continue;
             }
-            sqlx::query(INSERT_ENTRY)
-                .bind($election)
-                .bind(size)
-                .bind(&revote)
-                .bind(&e.nullifier)
-                .bind(&e.ballot[..])
-                .bind(&leaf[..])
-                .bind($now)
-                .execute(&mut *$tx)
-                .await?;
+            used.insert(e.nullifier.clone(), size);
+            logged.insert(*leaf, size);
             outcomes.push(AppendOutcome::Appended {
                 index: to_u64(size, "log index")?,
             });
+            fresh.push((size, e, leaf));
             size += 1;
         }
-        sqlx::query(SET_LOG_SIZE)
-            .bind($election)
-            .bind(size)
-            .execute(&mut *$tx)
-            .await?;
+        if !fresh.is_empty() {
+            let mut q = sqlx::QueryBuilder::<$db>::new(INSERT_ENTRIES);
+            q.push_values(&fresh, |mut row, (index, e, leaf)| {
+                row.push_bind($election)
+                    .push_bind(*index)
+                    .push_bind(revote.as_str())
+                    .push_bind(e.nullifier.as_str())
+                    .push_bind(&e.ballot[..])
+                    .push_bind(leaf.to_vec())
+                    .push_bind($now);
+            });
+            q.build().execute(&mut *$tx).await?;
+            sqlx::query(SET_LOG_SIZE)
+                .bind($election)
+                .bind(size)
+                .execute(&mut *$tx)
+                .await?;
+        }
+        let new_size = to_u64(size, "log size")?;
+        let checkpoint = match ($checkpoint)(to_u64(start, "log size")?, &outcomes[..])? {
+            None => None,
+            Some(c) => {
+                let c: NewCheckpoint = c;
+                if c.size > new_size {
+                    return Err(Error::InvalidRange(format!(
+                        "checkpoint of size {} for a log of {new_size}",
+                        c.size
+                    )));
+                }
+                let done = sqlx::query(INSERT_CHECKPOINT)
+                    .bind($election)
+                    .bind(to_i64(c.size, "size")?)
+                    .bind(&c.root[..])
+                    .bind(&c.note)
+                    .bind($now)
+                    .execute(&mut *$tx)
+                    .await?
+                    .rows_affected();
+                if done != 1 {
+                    return Err(Error::CheckpointConflict {
+                        election: $election.to_owned(),
+                        size: c.size,
+                    });
+                }
+                Some(StoredCheckpoint {
+                    size: c.size,
+                    root: c.root,
+                    note: c.note,
+                    created: $now,
+                })
+            }
+        };
         $tx.commit().await?;
-        Ok(outcomes)
+        Ok((outcomes, checkpoint))
     }};
 }
 
@@ -298,6 +364,33 @@ impl Store {
         entries: &[NewEntry],
         now: i64,
     ) -> Result<Vec<AppendOutcome>, Error> {
+        let (outcomes, _) = self
+            .append_with(election, entries, now, |_, _| Ok(None))
+            .await?;
+        Ok(outcomes)
+    }
+
+    /// [`Store::append`], and a checkpoint stored in the same transaction: once the
+    /// entries have their indices, `checkpoint(start, outcomes)` is called with the log
+    /// size before the batch and the outcomes, and may return a signed checkpoint of the
+    /// log as it will be after the commit (or `None`). One commit makes both durable:
+    /// the entries are never stored without the checkpoint, nor the checkpoint without
+    /// them.
+    ///
+    /// # Errors
+    /// Those of [`Store::append`]; the closure's own error; [`Error::InvalidRange`] if the
+    /// checkpoint's size is past the new log size; [`Error::CheckpointConflict`] if a
+    /// checkpoint of that size is stored already. On any error nothing is written.
+    pub async fn append_with<F>(
+        &self,
+        election: &str,
+        entries: &[NewEntry],
+        now: i64,
+        checkpoint: F,
+    ) -> Result<(Vec<AppendOutcome>, Option<StoredCheckpoint>), Error>
+    where
+        F: FnOnce(u64, &[AppendOutcome]) -> Result<Option<NewCheckpoint>, Error>,
+    {
         if entries.len() > MAX_BATCH {
             return Err(Error::InvalidRange(format!(
                 "a batch of {} entries, at most {MAX_BATCH}",
@@ -307,11 +400,27 @@ impl Store {
         match &self.backend {
             Backend::Sqlite(pool) => {
                 let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
-                append_locked!(tx, LOCK_ELECTION_SQLITE, election, entries, now)
+                append_locked!(
+                    sqlx::Sqlite,
+                    tx,
+                    LOCK_ELECTION_SQLITE,
+                    election,
+                    entries,
+                    now,
+                    checkpoint
+                )
             }
             Backend::Postgres(pool) => {
                 let mut tx = pool.begin().await?;
-                append_locked!(tx, LOCK_ELECTION_POSTGRES, election, entries, now)
+                append_locked!(
+                    sqlx::Postgres,
+                    tx,
+                    LOCK_ELECTION_POSTGRES,
+                    election,
+                    entries,
+                    now,
+                    checkpoint
+                )
             }
         }
     }

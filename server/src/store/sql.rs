@@ -16,13 +16,15 @@ pub(super) const LOCK_ELECTION_SQLITE: &str =
     "SELECT opens_at, closes_at, revote, log_size FROM elections WHERE id = $1";
 pub(super) const LOCK_ELECTION_POSTGRES: &str =
     "SELECT opens_at, closes_at, revote, log_size FROM elections WHERE id = $1 FOR UPDATE";
-pub(super) const FIRST_WITH_NULLIFIER: &str = "SELECT log_index FROM entries \
-     WHERE election_id = $1 AND nullifier = $2 ORDER BY log_index LIMIT 1";
-pub(super) const WITH_LEAF_HASH: &str =
-    "SELECT log_index FROM entries WHERE election_id = $1 AND leaf_hash = $2";
-pub(super) const INSERT_ENTRY: &str = "INSERT INTO entries \
-     (election_id, log_index, revote, nullifier, ballot, leaf_hash, created) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7)";
+/// Followed by the election id, `AND nullifier IN (…) GROUP BY nullifier`.
+pub(super) const FIRST_WITH_NULLIFIERS: &str =
+    "SELECT nullifier, MIN(log_index) FROM entries WHERE election_id = ";
+/// Followed by the election id and `AND leaf_hash IN (…)`.
+pub(super) const WITH_LEAF_HASHES: &str =
+    "SELECT leaf_hash, log_index FROM entries WHERE election_id = ";
+/// Followed by the rows (`VALUES (…), (…)`).
+pub(super) const INSERT_ENTRIES: &str = "INSERT INTO entries \
+     (election_id, log_index, revote, nullifier, ballot, leaf_hash, created) ";
 pub(super) const SET_LOG_SIZE: &str = "UPDATE elections SET log_size = $2 WHERE id = $1";
 pub(super) const SELECT_ENTRIES: &str =
     "SELECT log_index, nullifier, ballot, leaf_hash, created FROM entries \

@@ -16,6 +16,10 @@ use crate::log;
 /// The environment variable naming a PostgreSQL database for the tests.
 const PG_ENV: &str = "ZKVOTE_TEST_DATABASE_URL";
 const T0: i64 = 1_790_000_000;
+/// One row into the log, as a writer that bypasses [`Store::append`] would insert it.
+const INSERT_ENTRY: &str = "INSERT INTO entries \
+     (election_id, log_index, revote, nullifier, ballot, leaf_hash, created) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7)";
 
 enum Ctx {
     Sqlite(tempfile::TempDir),
@@ -116,6 +120,7 @@ on_both_backends!(
     hostile_requests_get_typed_errors,
     the_database_itself_enforces_the_rules,
     checkpoints_are_stored_and_conflicts_refused,
+    a_checkpoint_commits_with_its_entries_or_nothing_does,
     acknowledged_appends_survive_reopening,
     two_processes_appending_at_once_never_break_the_log,
 );
@@ -483,6 +488,120 @@ async fn checkpoints_are_stored_and_conflicts_refused(ctx: &Ctx) {
     let c5 = checkpoint::open(&latest.note, &vkey).unwrap();
     let proof = log::consistency_proof(&mut &leaves[..], c0.size, c5.size).unwrap();
     log::verify_consistency(c0.size, c5.size, &proof, &c0.root, &c5.root).unwrap();
+    s.close().await;
+}
+
+/// [`Store::append_with`]: the closure sees the indices, its checkpoint is committed with
+/// the entries, and whatever fails (the closure, a checkpoint past the log, a conflicting
+/// one) leaves nothing behind.
+async fn a_checkpoint_commits_with_its_entries_or_nothing_does(ctx: &Ctx) {
+    use AppendOutcome::*;
+    let s = ctx.open().await;
+    s.add_election(&election("12", RevotePolicy::First), T0)
+        .await
+        .unwrap();
+    let cp = |size: u64, note: &str| NewCheckpoint {
+        size,
+        root: [size as u8; 32],
+        note: note.to_owned(),
+    };
+    let batch = [entry("a", "A"), entry("b", "B"), entry("a", "A2")];
+    let (out, stored) = s
+        .append_with("12", &batch, T0, |start, outcomes| {
+            assert_eq!(start, 0);
+            assert_eq!(
+                outcomes,
+                [
+                    Appended { index: 0 },
+                    Appended { index: 1 },
+                    NullifierUsed { index: 0 }
+                ]
+            );
+            Ok(Some(cp(2, "two")))
+        })
+        .await
+        .unwrap();
+    assert_eq!(out.len(), 3);
+    let want = StoredCheckpoint {
+        size: 2,
+        root: [2; 32],
+        note: "two".into(),
+        created: T0,
+    };
+    assert_eq!(stored.as_ref(), Some(&want));
+    assert_eq!(s.latest_checkpoint("12").await.unwrap(), Some(want.clone()));
+
+    // Each failure rolls back the entries too.
+    let failing: [(&str, Result<Option<NewCheckpoint>, Error>); 3] = [
+        (
+            "the closure's error",
+            Err(Error::Corrupt("signer broke".into())),
+        ),
+        ("a checkpoint past the log", Ok(Some(cp(4, "four")))),
+        (
+            "a second checkpoint of a stored size",
+            Ok(Some(cp(2, "other"))),
+        ),
+    ];
+    for (what, answer) in failing {
+        let mut called = false;
+        let r = s
+            .append_with("12", &[entry("c", "C")], T0, |start, outcomes| {
+                called = true;
+                assert_eq!((start, outcomes), (2, &[Appended { index: 2 }][..]));
+                answer
+            })
+            .await;
+        assert!(called, "{what}");
+        match (what, r) {
+            (_, Ok(_)) => panic!("{what} was accepted"),
+            ("the closure's error", Err(Error::Corrupt(m))) => assert_eq!(m, "signer broke"),
+            ("a checkpoint past the log", Err(Error::InvalidRange(_))) => {}
+            (
+                "a second checkpoint of a stored size",
+                Err(Error::CheckpointConflict { size: 2, .. }),
+            ) => {}
+            (_, Err(e)) => panic!("{what}: {e}"),
+        }
+        assert_eq!(s.election("12").await.unwrap().log_size, 2, "{what}");
+        assert_eq!(all_entries(&s, "12").await.len(), 2, "{what}");
+        assert_eq!(s.latest_checkpoint("12").await.unwrap(), Some(want.clone()));
+    }
+    // The same entry then goes in, with a checkpoint of a smaller size allowed too.
+    let (out, stored) = s
+        .append_with("12", &[entry("c", "C")], T0 + 1, |_, _| {
+            Ok(Some(cp(1, "one")))
+        })
+        .await
+        .unwrap();
+    assert_eq!(out, [Appended { index: 2 }]);
+    assert_eq!(stored.unwrap().size, 1);
+    assert_eq!(s.checkpoint("12", 1).await.unwrap().unwrap().note, "one");
+    // Nothing appended, nothing asked: no checkpoint.
+    let (out, stored) = s
+        .append_with("12", &[entry("c", "C")], T0 + 1, |_, o| {
+            assert_eq!(o, [NullifierUsed { index: 2 }]);
+            Ok(None)
+        })
+        .await
+        .unwrap();
+    assert_eq!((out.len(), stored), (1, None));
+    // A full batch: every entry in one statement (7 parameters each), within both
+    // databases' limits.
+    let full: Vec<NewEntry> = (0..MAX_BATCH)
+        .map(|i| entry(&format!("full{i}"), &format!("full ballot {i}")))
+        .collect();
+    let out = s.append("12", &full, T0 + 2).await.unwrap();
+    assert_eq!(
+        out.last(),
+        Some(&Appended {
+            index: 2 + MAX_BATCH as u64
+        })
+    );
+    assert_eq!(
+        s.election("12").await.unwrap().log_size,
+        3 + MAX_BATCH as u64
+    );
     s.close().await;
 }
 

@@ -109,6 +109,17 @@ pub enum AppendOutcome {
     },
 }
 
+/// A signed checkpoint to store with an append ([`super::Store::append_with`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewCheckpoint {
+    /// The tree size it signs.
+    pub size: u64,
+    /// The root it signs.
+    pub root: Hash,
+    /// The signed note (see [`crate::checkpoint`]).
+    pub note: String,
+}
+
 /// A stored checkpoint.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredCheckpoint {
