@@ -1,0 +1,25 @@
+//! zkvote's secret ballots, native side: exponential ElGamal on Baby Jubjub (circom
+//! form), a dealer-free threshold key generation for `n` trustees, partial decryptions
+//! with Chaum–Pedersen proofs, and totals by a bounded discrete log.
+//!
+//! | module | what |
+//! |---|---|
+//! | [`group`] | points and scalars, checked decoding, canonical encodings |
+//! | [`elgamal`] | exponential ElGamal `(r·G, m·G + r·H)`, sums and public weights |
+//! | [`dlog`] | bounded discrete log (baby-step giant-step) for the totals |
+//! | [`transcript`], [`proofs`] | merlin transcripts; Schnorr and Chaum–Pedersen (DLEQ) proofs |
+//! | [`keys`] | trustee key pairs with a proof of possession |
+//! | [`dkg`] | the Joint-Feldman DKG over files: dealings, complaints, result |
+//! | [`decrypt`] | partial decryptions, their checks, threshold combination, the decryption transcript |
+//! | [`labels`] | every domain-separation label and format version |
+//!
+//! Randomness is always a parameter (`R: RngCore + CryptoRng`); nothing here reads the
+//! operating system's generator. Nothing panics on untrusted input.
+
+pub mod error;
+pub mod group;
+pub mod labels;
+pub mod proofs;
+pub mod transcript;
+
+pub use error::{Error, Result};
