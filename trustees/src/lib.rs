@@ -19,7 +19,9 @@
 pub mod dlog;
 pub mod elgamal;
 pub mod error;
+pub mod format;
 pub mod group;
+pub mod keys;
 pub mod labels;
 pub mod proofs;
 pub mod transcript;
