@@ -21,7 +21,7 @@
 //! built once and reused for every total of a tally. Default sizes: `m_t = 2^18`
 //! (3 MiB), at most `2^17` giant steps; times in the README.
 
-use ark_ec::{AffineRepr, CurveGroup};
+use ark_ec::AffineRepr;
 use ark_ff::{PrimeField, Zero};
 
 use crate::error::{Error, Result};
@@ -160,6 +160,7 @@ impl DlogTable {
 mod tests {
     use super::*;
     use crate::group::mul_g;
+    use ark_ec::CurveGroup;
     use crate::group::Scalar;
     use proptest::prelude::*;
     use std::sync::OnceLock;

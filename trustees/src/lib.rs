@@ -16,6 +16,8 @@
 //! Randomness is always a parameter (`R: RngCore + CryptoRng`); nothing here reads the
 //! operating system's generator. Nothing panics on untrusted input.
 
+pub mod decrypt;
+pub mod dkg;
 pub mod dlog;
 pub mod elgamal;
 pub mod error;
