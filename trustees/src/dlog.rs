@@ -160,8 +160,8 @@ impl DlogTable {
 mod tests {
     use super::*;
     use crate::group::mul_g;
-    use ark_ec::CurveGroup;
     use crate::group::Scalar;
+    use ark_ec::CurveGroup;
     use proptest::prelude::*;
     use std::sync::OnceLock;
 

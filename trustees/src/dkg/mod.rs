@@ -52,7 +52,7 @@ pub mod share;
 mod trustee;
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 
 use std::collections::{BTreeMap, BTreeSet};
 
