@@ -122,9 +122,12 @@ impl DlogTable {
         let mut current = target.into_group();
         let mut batch = Vec::with_capacity(BATCH);
         let mut i0 = 0u64;
+        // Small totals are the common case: the first batches are short.
+        let mut size = 8usize;
         while i0 <= i_max {
             batch.clear();
-            let n = BATCH.min((i_max - i0 + 1) as usize);
+            let n = size.min((i_max - i0 + 1) as usize);
+            size = (size * 2).min(BATCH);
             for _ in 0..n {
                 batch.push(current);
                 current += self.minus_stride;

@@ -69,14 +69,6 @@ pub enum Error {
     /// A discrete-log table size that is not supported.
     #[error("discrete log: {0}")]
     DlogParameters(String),
-    /// A threshold `t` not in `1 ≤ t ≤ n`.
-    #[error("threshold {t} is out of range for {n} trustees (1 ≤ t ≤ n)")]
-    Threshold {
-        /// The threshold.
-        t: u32,
-        /// The number of trustees.
-        n: u32,
-    },
     /// A trustee index that is not one of the ceremony's (`1..=n`).
     #[error("trustee {index} is not one of the trustees 1..={n}")]
     UnknownTrustee {
