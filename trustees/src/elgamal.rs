@@ -44,7 +44,7 @@ pub struct Ciphertext {
 pub struct PublicKey(Point);
 
 impl PublicKey {
-    /// `H`, refusing the identity ([`Error::IdentityPoint`]). The caller has decoded `h`
+    /// `H`, refusing the identity ([`crate::Error::IdentityPoint`]). The caller has decoded `h`
     /// with a subgroup check ([`crate::group::point_from_coords`]).
     pub fn new(h: Point) -> Result<PublicKey> {
         check_not_identity(&h)?;
@@ -126,8 +126,8 @@ impl Ciphertext {
     }
 }
 
-/// Decodes a ciphertext from its two points, refusing [`Error::NotOnCurve`] and
-/// [`Error::NotInSubgroup`] (the identity is allowed, see the module docs).
+/// Decodes a ciphertext from its two points, refusing [`crate::Error::NotOnCurve`] and
+/// [`crate::Error::NotInSubgroup`] (the identity is allowed, see the module docs).
 pub fn ciphertext_from_coords(
     a: (crate::group::Base, crate::group::Base),
     b: (crate::group::Base, crate::group::Base),
