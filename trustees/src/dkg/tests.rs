@@ -552,3 +552,29 @@ fn hostile_transcript_files_are_refused_naming_the_field() {
     v["params"]["threshold"] = 9.into();
     assert_eq!(field(&v), "threshold");
 }
+
+#[test]
+fn a_complaint_about_a_publicly_bad_dealer_is_moot() {
+    let mut s = setup(3, 1, 95);
+    let mut dealings = s.deal_all();
+    let mut rng = s.rng.clone();
+    let t2 = s.trustee(2);
+    let key = share::share_key(s.keys[1].secret(), &dealings[0].shares[1]);
+    let complaint = t2.complain(&dealings[0], &key, &mut rng);
+    dealings[0].shares[0].ciphertext[5] ^= 1; // breaks dealer 1's signature
+    let transcript = DkgTranscript::new(s.params.clone(), dealings, vec![complaint]).unwrap();
+    let result = transcript.evaluate().unwrap();
+    assert_eq!(result.qualified, vec![2, 3]);
+    assert_eq!(result.complaints[0].outcome, ComplaintOutcome::Moot);
+    assert!(matches!(
+        &result.disqualified[0].reason,
+        Disqualification::InvalidDealing { detail } if detail.contains("signature")
+    ));
+    // A complaint about oneself is refused when the transcript is read.
+    let mut v: serde_json::Value = serde_json::from_str(&to_json(&transcript)).unwrap();
+    v["complaints"][0]["accused"] = 2.into();
+    assert!(matches!(
+        from_json::<DkgTranscript>(&v.to_string()),
+        Err(Error::Invalid { field, .. }) if field == "complaints[0].accused"
+    ));
+}
