@@ -28,6 +28,13 @@ pub struct TrusteeKeyPair {
     public: Point,
 }
 
+/// Wipes the secret (best effort: copies made by arithmetic on the stack are not).
+impl Drop for TrusteeKeyPair {
+    fn drop(&mut self) {
+        zeroize::Zeroize::zeroize(&mut self.secret);
+    }
+}
+
 impl std::fmt::Debug for TrusteeKeyPair {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("TrusteeKeyPair")
@@ -139,6 +146,12 @@ pub struct TrusteeSecretKeyFile {
     /// `E = e·G`, checked against `e` on load.
     #[serde(with = "serde_point")]
     pub public_key: Point,
+}
+
+impl Drop for TrusteeSecretKeyFile {
+    fn drop(&mut self) {
+        zeroize::Zeroize::zeroize(&mut self.secret);
+    }
 }
 
 impl std::fmt::Debug for TrusteeSecretKeyFile {

@@ -41,6 +41,13 @@ pub struct SecretShare {
     share: Scalar,
 }
 
+/// Wipes the share (best effort, as [`crate::keys::TrusteeKeyPair`]).
+impl Drop for SecretShare {
+    fn drop(&mut self) {
+        zeroize::Zeroize::zeroize(&mut self.share);
+    }
+}
+
 impl std::fmt::Debug for SecretShare {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("SecretShare")
@@ -101,8 +108,10 @@ impl<'a> Trustee<'a> {
     /// and the signature over all of it.
     pub fn deal<R: RngCore + CryptoRng>(&self, rng: &mut R) -> Dealing {
         let t = self.params.threshold as usize;
-        let coefficients: Vec<Scalar> = (0..t).map(|_| random_nonzero_scalar(rng)).collect();
-        self.deal_polynomial(&coefficients, rng)
+        let mut coefficients: Vec<Scalar> = (0..t).map(|_| random_nonzero_scalar(rng)).collect();
+        let dealing = self.deal_polynomial(&coefficients, rng);
+        coefficients.iter_mut().for_each(zeroize::Zeroize::zeroize);
+        dealing
     }
 
     /// [`Self::deal`] with a given polynomial (tests make bad dealings with it).
