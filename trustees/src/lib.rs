@@ -12,7 +12,7 @@
 //! | [`dkg`] | the Joint-Feldman DKG over files: dealings, complaints, result |
 //! | [`decrypt`] | partial decryptions, their checks, threshold combination, the decryption transcript |
 //! | [`labels`] | every domain-separation label and format version |
-//! | [`format`] | the JSON documents: version, checks on load, the failing field named |
+//! | [`format`](mod@format) | the JSON documents: version, checks on load, the failing field named |
 //! | [`error`] | the crate's one error type |
 //!
 //! # A whole election, in order
