@@ -109,8 +109,9 @@ fn bench(c: &mut Criterion) {
     g.bench_function(BenchmarkId::new("one_bad", 1_000), |b| {
         b.iter(|| batch_verify(pvk, &one_bad))
     });
-    // The default ballot shape: 7 public inputs.
-    for n in [1_000usize, 10_000] {
+    // The default ballot shape: 7 public inputs. 32 and 64: the batches a ballot box
+    // under 64 concurrent clients sees.
+    for n in [32usize, 64, 1_000, 10_000] {
         let items = &ballot.items[..n];
         assert!(batch_verify(&ballot.pvk, items).iter().all(Result::is_ok));
         g.throughput(Throughput::Elements(n as u64));

@@ -69,6 +69,62 @@ impl Drop for Server {
     }
 }
 
+/// A proxy in front of a box, on loopback, that forwards every `GET` and flips one byte
+/// of the answers whose path ends with `tamper`: a box that lies about a file.
+struct TamperingProxy {
+    url: String,
+}
+
+impl TamperingProxy {
+    fn start(upstream: &str, tamper: &'static str) -> Self {
+        use std::io::{BufRead, BufReader, Write};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let upstream = upstream.to_owned();
+        // Serves until the test process ends (a detached thread blocked in `accept`).
+        std::thread::spawn(move || {
+            let http = reqwest::blocking::Client::new();
+            for conn in listener.incoming() {
+                let Ok(conn) = conn else { continue };
+                let mut reader = BufReader::new(conn);
+                let mut request_line = String::new();
+                if reader.read_line(&mut request_line).is_err() {
+                    continue;
+                }
+                loop {
+                    let mut header = String::new();
+                    match reader.read_line(&mut header) {
+                        Ok(n) if n > 2 => {}
+                        _ => break,
+                    }
+                }
+                let path = request_line.split(' ').nth(1).unwrap_or("/").to_owned();
+                let (status, mut body) = match http.get(format!("{upstream}{path}")).send() {
+                    Ok(r) => (
+                        r.status().as_u16(),
+                        r.bytes().map(|b| b.to_vec()).unwrap_or_default(),
+                    ),
+                    Err(_) => (502, Vec::new()),
+                };
+                if path.ends_with(tamper) {
+                    if let Some(b) = body.iter_mut().rev().find(|b| b.is_ascii_digit()) {
+                        *b = if *b == b'1' { b'2' } else { b'1' };
+                    }
+                }
+                let mut conn = reader.into_inner();
+                let head = format!(
+                    "HTTP/1.1 {status} X\r\ncontent-type: application/octet-stream\r\n\
+                     content-length: {}\r\nconnection: close\r\n\r\n",
+                    body.len()
+                );
+                let _ = conn.write_all(head.as_bytes());
+                let _ = conn.write_all(&body);
+            }
+        });
+        TamperingProxy { url }
+    }
+}
+
 fn organize(dir: &Path, revote: &str) {
     ok(
         dir,
@@ -204,11 +260,61 @@ fn the_whole_flow(storage: &[&str], tag: &str) {
         2,
         "no voting window",
     );
+    // A census that is not the election's (Mallory added): refused before anything is
+    // stored, with the file named.
+    let mut members = std::fs::read_to_string(org.join("members.txt")).unwrap();
+    members.push_str(
+        json(&org.join("mallory.json"))["commitment"]
+            .as_str()
+            .unwrap(),
+    );
+    members.push('\n');
+    std::fs::write(org.join("members-plus.txt"), members).unwrap();
+    ok(
+        &org,
+        &[
+            "census",
+            "build",
+            "--members",
+            "members-plus.txt",
+            "--out",
+            "other-census.json",
+        ],
+    );
+    fails(
+        &org,
+        &[
+            &["box", "add"][..],
+            storage,
+            &[
+                "--election",
+                "election.json",
+                "--census",
+                "other-census.json",
+                "--keys",
+                "keys",
+            ],
+        ]
+        .concat(),
+        2,
+        "other-census.json: this census is not the election's",
+    );
 
     let server = Server::start(&org, storage);
     let url = server.url.clone();
     let said = ok(root.path(), &["fetch", &url, "--out", "voter"]);
     assert!(said.contains("Proposal 7"), "{said}");
+    // A box (here a proxy in front of the real one) that serves a census other than the
+    // one it lists: the voter's fetch refuses it (exit 1, a failed check) and keeps
+    // nothing.
+    let hostile = TamperingProxy::start(&url, "/files/census.json");
+    fails(
+        root.path(),
+        &["fetch", &hostile.url, "--out", "voter-hostile"],
+        1,
+        "census.json does not have the digest the box lists",
+    );
+    assert!(!root.path().join("voter-hostile/census.json").exists());
     assert_eq!(
         json(&voter.join("election.json")),
         json(&org.join("election.json"))

@@ -127,6 +127,9 @@ pub enum Error {
     /// The database refused or failed (connection, I/O, constraint not handled above).
     #[error("database: {0}")]
     Database(#[from] sqlx::Error),
+    /// The operating system refused a resource (threads).
+    #[error("{0}")]
+    Io(String),
     /// The schema migrations failed.
     #[error("migration: {0}")]
     Migration(#[from] sqlx::migrate::MigrateError),

@@ -5,6 +5,7 @@
 //! ```text
 //! cargo run --release -p zkvote-benches --bin box-load -- [--ballots N] [--clients C]
 //!     [--batch B] [--database postgres://…]     (default: SQLite in a temporary directory)
+//!     [--verify-threads T]                      (default: half the cores, at least 1)
 //! NO_VECTOR=1 …                                 (the scalar path: no AVX-512 IFMA kernels)
 //! ```
 //!
@@ -32,6 +33,7 @@ struct Args {
     ballots: usize,
     clients: usize,
     batch: usize,
+    verify_threads: usize,
     database: Option<String>,
 }
 
@@ -40,6 +42,7 @@ fn args() -> Args {
         ballots: 20_000,
         clients: 64,
         batch: 64,
+        verify_threads: 0,
         database: None,
     };
     let mut it = std::env::args().skip(1);
@@ -50,6 +53,7 @@ fn args() -> Args {
             "--clients" => a.clients = value().parse().expect("--clients C"),
             "--batch" => a.batch = value().parse().expect("--batch B"),
             "--database" => a.database = Some(value()),
+            "--verify-threads" => a.verify_threads = value().parse().expect("--verify-threads T"),
             other => panic!("unknown argument {other} (see the file's documentation)"),
         }
     }
@@ -128,6 +132,7 @@ fn main() {
     });
     let mut options = BoxOptions::new("box-load.bench");
     options.max_batch = a.batch;
+    options.verify_threads = a.verify_threads;
     let key = zkvote_server::checkpoint::generate_key(&mut ChaCha20Rng::seed_from_u64(2));
     let b = BallotBox::new(store, key, options).unwrap();
     let id = rt

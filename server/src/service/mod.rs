@@ -98,17 +98,23 @@ pub struct BoxOptions {
     /// The most ballots waiting for an election's worker; more are refused with
     /// [`SubmitError::Busy`].
     pub max_queue: usize,
+    /// Threads that verify proofs (a pool of their own, so that verification never
+    /// competes with itself for the cores the HTTP side and the database need); 0 means
+    /// half the machine's cores, at least one.
+    pub verify_threads: usize,
     /// The clock.
     pub clock: Clock,
 }
 
 impl BoxOptions {
-    /// Defaults: batches of up to 64, a queue of 4,096, the system clock.
+    /// Defaults: batches of up to 64, a queue of 4,096, verification on half the cores,
+    /// the system clock.
     pub fn new(name: impl Into<String>) -> Self {
         BoxOptions {
             name: name.into(),
             max_batch: 64,
             max_queue: 4096,
+            verify_threads: 0,
             clock: Clock::system(),
         }
     }
@@ -172,6 +178,8 @@ struct Core {
     key: SigningKey,
     vkey: VerifierKey,
     options: BoxOptions,
+    /// Where proofs are verified ([`BoxOptions::verify_threads`]).
+    verifier: Arc<rayon::ThreadPool>,
 }
 
 /// A hosted election and its worker's queue. The queue's sender lives only here, so
@@ -222,12 +230,22 @@ impl BallotBox {
     /// [`Error::BadName`] if the box name cannot name a checkpoint key.
     pub fn new(store: Store, key: SigningKey, options: BoxOptions) -> Result<Self, Error> {
         let vkey = VerifierKey::new(&options.name, key.verifying_key())?;
+        let threads = match options.verify_threads {
+            0 => std::thread::available_parallelism().map_or(1, |n| (n.get() / 2).max(1)),
+            n => n,
+        };
+        let verifier = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .thread_name(|i| format!("zkvote-verify-{i}"))
+            .build()
+            .map_err(|e| Error::Io(format!("cannot start {threads} verifier threads: {e}")))?;
         Ok(BallotBox {
             core: Arc::new(Core {
                 store,
                 key,
                 vkey,
                 options,
+                verifier: Arc::new(verifier),
             }),
             hosted: RwLock::new(HashMap::new()),
         })

@@ -119,7 +119,7 @@ impl Core {
     ) {
         let max_batch = self.options.max_batch.clamp(1, MAX_BATCH);
         let (verified_tx, mut verified_rx) = mpsc::channel::<Vec<Pending>>(2);
-        let h = hosted.clone();
+        let (h, pool) = (hosted.clone(), self.verifier.clone());
         tokio::spawn(async move {
             while let Some(first) = rx.recv().await {
                 let mut batch = vec![first];
@@ -129,7 +129,7 @@ impl Core {
                         Err(_) => break,
                     }
                 }
-                let valid = verify_batch(&h, batch).await;
+                let valid = verify_batch(&h, &pool, batch).await;
                 if !valid.is_empty() && verified_tx.send(valid).await.is_err() {
                     return;
                 }
@@ -338,14 +338,18 @@ impl CheckpointSigner<'_> {
 
 /// Checks the proofs of a batch together, off the async threads; answers the invalid
 /// ones and returns the valid ones, in order.
-async fn verify_batch(hosted: &Arc<Hosted>, batch: Vec<Pending>) -> Vec<Pending> {
+async fn verify_batch(
+    hosted: &Arc<Hosted>,
+    pool: &Arc<rayon::ThreadPool>,
+    batch: Vec<Pending>,
+) -> Vec<Pending> {
     let items: Vec<_> = batch
         .iter()
         .map(|p| (p.ballot.proof.clone(), p.ballot.inputs.clone()))
         .collect();
-    let h = hosted.clone();
+    let (h, pool) = (hosted.clone(), pool.clone());
     let verdicts = match tokio::task::spawn_blocking(move || {
-        zkvote_engine::batch_verify(&h.pvk, &items)
+        pool.install(|| zkvote_engine::batch_verify(&h.pvk, &items))
     })
     .await
     {

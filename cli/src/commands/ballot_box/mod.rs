@@ -162,7 +162,10 @@ async fn open_box(s: &StorageArgs, batch: usize) -> Result<BallotBox, CliError> 
         .map_err(|e| input_error(format!("{url}: {e}")))?;
     let mut options = BoxOptions::new(s.name.clone());
     options.max_batch = batch;
-    BallotBox::new(store, key, options).map_err(|e| input_error(format!("--name: {e}")))
+    BallotBox::new(store, key, options).map_err(|e| match e {
+        zkvote_server::error::Error::Io(why) => input_error(why),
+        e => input_error(format!("--name: {e}")),
+    })
 }
 
 /// `zkvote serve`.
