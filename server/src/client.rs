@@ -4,7 +4,9 @@
 
 use std::time::Duration;
 
-use crate::wire::{ApiError, ConsistencyOut, ElectionInfo, EntriesPage, Receipt};
+use crate::wire::{
+    ApiError, ConsistencyOut, ElectionInfo, ElectionSummary, EntriesPage, Receipt, ResultsOut,
+};
 
 /// The longest a single request may take (the proving key download included).
 pub const TIMEOUT: Duration = Duration::from_secs(600);
@@ -140,6 +142,16 @@ impl Client {
             url,
             what: "not UTF-8".into(),
         })
+    }
+
+    /// `GET /v1/elections`: the elections the box hosts.
+    pub fn elections(&self) -> Result<Vec<ElectionSummary>, ClientError> {
+        self.get_json("/v1/elections")
+    }
+
+    /// `GET /v1/elections/{id}/results`: the box's own running count.
+    pub fn results(&self, election: &str) -> Result<ResultsOut, ClientError> {
+        self.get_json(&format!("/v1/elections/{election}/results"))
     }
 
     /// `GET /v1/elections/{id}`.

@@ -147,11 +147,7 @@ pub fn tally_from(a: &TallyArgs, url: &str) -> CmdResult {
         );
     }
     // The box's own count, which must agree when it covers the same log.
-    let results_url = format!("{}/v1/elections/{id}/results", c.base());
-    let theirs: ResultsOut = reqwest::blocking::get(&results_url)
-        .and_then(|r| r.error_for_status())
-        .and_then(|r| r.json())
-        .map_err(|e| input_error(format!("{results_url}: {e}")))?;
+    let theirs = c.results(&id).map_err(|e| input_error(e.to_string()))?;
     if theirs.checkpoint_size == cp.size && theirs.totals != result.totals {
         return Err(rejected(format!(
             "the box's count {:?} differs from the count of its log {:?}",

@@ -17,7 +17,7 @@ use zkvote_server::receipt::{check_receipt, check_still_included};
 use zkvote_server::service::{BallotBox, BoxOptions, ElectionFiles};
 use zkvote_server::store::Store;
 use zkvote_server::tree::MemoryTree;
-use zkvote_server::wire::{ElectionInfo, Receipt, ResultsOut};
+use zkvote_server::wire::{ElectionInfo, Receipt};
 use zkvote_verifier::ballot::Ballot;
 use zkvote_verifier::keys::{digest_hex, parse_verifying_key};
 use zkvote_verifier::tally::{tally as run_tally, BoxOrder, TallyInput};

@@ -6,11 +6,7 @@ pub(super) fn pick_election(c: &Client, id: Option<&str>) -> Result<String, CliE
     if let Some(id) = id {
         return Ok(id.to_owned());
     }
-    let url = format!("{}/v1/elections", c.base());
-    let list: Vec<zkvote_server::wire::ElectionSummary> = reqwest::blocking::get(&url)
-        .and_then(|r| r.error_for_status())
-        .and_then(|r| r.json())
-        .map_err(|e| input_error(format!("{url}: {e}")))?;
+    let list = c.elections().map_err(|e| input_error(e.to_string()))?;
     match &list[..] {
         [one] => Ok(one.id.clone()),
         [] => Err(input_error(format!(
