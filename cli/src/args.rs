@@ -844,8 +844,8 @@ pub struct TrusteeCombineArgs {
     /// Partial decryption files, or directories of them.
     #[arg(long, num_args = 1.., required = true)]
     pub partials: Vec<PathBuf>,
-    /// Totals are searched in [0, 2^bits).
-    #[arg(long, default_value_t = 32)]
+    /// Totals are searched in [0, 2^bits) (36: a 3 MiB table, built in about 0.15 s).
+    #[arg(long, default_value_t = 36)]
     pub bound_bits: u32,
     /// The decryption transcript file to write.
     #[arg(long)]
