@@ -22,8 +22,8 @@ use zkvote_trustees::group::Scalar;
 use zkvote_trustees::keys::{TrusteeKeyPair, TrusteePublicKey, TrusteeSecretKeyFile};
 
 use super::{
-    input_error, read_json, read_text, refuse_existing, write_file, write_json, Access, CliError,
-    CmdResult, IfExists, EXIT_REJECTED,
+    input_error, read_json, read_text, refuse_existing, write_file, write_json, write_json_as,
+    Access, CliError, CmdResult, IfExists, EXIT_REJECTED,
 };
 use crate::args::{
     CeremonyArgs, TrusteeCheckArgs, TrusteeCmd, TrusteeCombineArgs, TrusteeDealArgs,
@@ -147,7 +147,8 @@ fn keygen(a: TrusteeKeygenArgs) -> CmdResult {
         .map_err(|e| input_error(format!("{}: cannot create: {e}", a.out.display())))?;
     let secret = a.out.join(format!("trustee-{}.secret.json", a.index));
     let public = a.out.join(format!("trustee-{}.public.json", a.index));
-    refuse_existing(&secret, "a secret key")?;
+    refuse_existing(&secret, "a trustee's secret key")?;
+    refuse_existing(&public, "a trustee's public key")?;
     let kp = TrusteeKeyPair::generate(&mut OsRng);
     let reg = kp.register(&a.session, a.index, &mut OsRng);
     let mut text = to_json(&kp.to_file());
@@ -158,7 +159,7 @@ fn keygen(a: TrusteeKeygenArgs) -> CmdResult {
         IfExists::Refuse,
         Access::OwnerOnly,
     )?;
-    write_json(&public, &reg)?;
+    write_json_as(&public, &reg, IfExists::Refuse, Access::Public)?;
     println!("secret key: {} (keep it; owner-only)", secret.display());
     println!("public key: {} (publish it)", public.display());
     Ok(0)
