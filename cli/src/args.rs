@@ -694,7 +694,8 @@ pub enum TrusteeCmd {
     /// Example: zkvote trustee deal --key alice/trustee-1.secret.json --trustees pubkeys/ --threshold 2 --session dao/prop-9 --out dealings/1.json
     Deal(TrusteeDealArgs),
     /// Round 2: check the shares addressed to this trustee and write her complaints (a
-    /// JSON list, usually empty). Exit 1 if she complains about anyone.
+    /// JSON list, usually empty). Exit 1 if a dealing is invalid (its dealer is named)
+    /// or she complains about anyone.
     Check(TrusteeCheckArgs),
     /// The public result of the DKG (election key, threshold, verification keys, QUAL)
     /// from the dealings and complaints; anyone can run it. Also writes the transcript.
@@ -835,7 +836,8 @@ pub struct TrusteeDecryptArgs {
 /// `zkvote trustee combine`.
 #[derive(Debug, Args)]
 pub struct TrusteeCombineArgs {
-    /// The DKG result (election key and verification keys).
+    /// The DKG result (election key and verification keys); check it first with
+    /// `zkvote trustee verify-dkg`.
     #[arg(long)]
     pub dkg: PathBuf,
     /// The ciphertexts file.
