@@ -297,6 +297,26 @@ fn hostile_inputs() {
         2,
         "pub/trustee-1.public.json",
     );
+    // A secret key of someone outside the ceremony: input error, the file named.
+    ok(
+        d,
+        &[
+            "trustee",
+            "keygen",
+            "--index",
+            "4",
+            "--session",
+            SESSION,
+            "--out",
+            "outsider",
+        ],
+    );
+    fails(
+        d,
+        &deal_args("outsider/trustee-4.secret.json", "2", "x.json"),
+        2,
+        "outsider/trustee-4.secret.json: this key is not one of the ceremony's trustees",
+    );
     // Thresholds out of range: input errors, nothing written.
     fails(
         d,
