@@ -93,6 +93,10 @@ pub enum Command {
     /// Check receipts from a ballot box.
     #[command(subcommand)]
     Receipt(ReceiptCmd),
+    /// Secret ballots (in progress): the trustees' key ceremony (a dealer-free DKG over
+    /// files) and the threshold decryption of encrypted totals.
+    #[command(subcommand)]
+    Trustee(TrusteeCmd),
 }
 
 /// Where a box keeps its data: a directory (SQLite) or a database URL.
@@ -669,4 +673,183 @@ pub enum ImportCmd {
         #[arg(long)]
         public: PathBuf,
     },
+}
+
+/// `zkvote trustee …`: a file-based ceremony that each trustee runs alone on her machine.
+///
+/// Order: every trustee `keygen`s and publishes her public key; every trustee `deal`s
+/// and publishes her dealing; every trustee `check`s the dealings and publishes her
+/// complaints (usually none); anyone `finalize`s (election key, QUAL) and anyone
+/// `verify-dkg`s. After the vote: t trustees `decrypt`, anyone `combine`s.
+#[derive(Debug, Subcommand)]
+pub enum TrusteeCmd {
+    /// Make a trustee key pair: a secret key file (owner-only) and a public key file
+    /// with a proof of possession bound to the session.
+    ///
+    /// Example: zkvote trustee keygen --index 1 --session dao/prop-9 --out alice
+    Keygen(TrusteeKeygenArgs),
+    /// Round 1: this trustee's dealing (commitments to a random polynomial, a share
+    /// encrypted to each trustee, signed).
+    ///
+    /// Example: zkvote trustee deal --key alice/trustee-1.secret.json --trustees pubkeys/ --threshold 2 --session dao/prop-9 --out dealings/1.json
+    Deal(TrusteeDealArgs),
+    /// Round 2: check the shares addressed to this trustee and write her complaints (a
+    /// JSON list, usually empty). Exit 1 if a dealing is invalid (its dealer is named)
+    /// or she complains about anyone.
+    Check(TrusteeCheckArgs),
+    /// The public result of the DKG (election key, threshold, verification keys, QUAL)
+    /// from the dealings and complaints; anyone can run it. Also writes the transcript.
+    Finalize(TrusteeFinalizeArgs),
+    /// Re-check a DKG result against its transcript; exit 1 if it does not match.
+    VerifyDkg(TrusteeVerifyDkgArgs),
+    /// Encrypt plain totals under the election key (provisional: for trying the
+    /// decryption until the tally writes encrypted totals).
+    Encrypt(TrusteeEncryptArgs),
+    /// A partial decryption of the ciphertexts by this trustee, with Chaum–Pedersen proofs.
+    Decrypt(TrusteeDecryptArgs),
+    /// Combine any t valid partial decryptions into the totals; wrong partials are named
+    /// and excluded; writes the decryption transcript. Exit 1 if a partial was excluded.
+    Combine(TrusteeCombineArgs),
+}
+
+/// The public facts of a ceremony, the same for every trustee.
+#[derive(Debug, Args)]
+pub struct CeremonyArgs {
+    /// The trustees' public key files, or directories of `*.public.json` files.
+    #[arg(long, num_args = 1.., required = true)]
+    pub trustees: Vec<PathBuf>,
+    /// How many trustees are needed to decrypt (1..=n).
+    #[arg(long)]
+    pub threshold: u32,
+    /// The session (context) label every proof is bound to, e.g. `dao.example/proposal-9`.
+    #[arg(long, alias = "context")]
+    pub session: String,
+}
+
+/// `zkvote trustee keygen`.
+#[derive(Debug, Args)]
+pub struct TrusteeKeygenArgs {
+    /// This trustee's index in the ceremony (1..=n, agreed beforehand).
+    #[arg(long)]
+    pub index: u32,
+    /// The session (context) label the proof of possession is bound to.
+    #[arg(long, alias = "context")]
+    pub session: String,
+    /// Directory for `trustee-I.secret.json` and `trustee-I.public.json`.
+    #[arg(long)]
+    pub out: PathBuf,
+}
+
+/// `zkvote trustee deal`.
+#[derive(Debug, Args)]
+pub struct TrusteeDealArgs {
+    /// This trustee's secret key file.
+    #[arg(long)]
+    pub key: PathBuf,
+    #[command(flatten)]
+    pub ceremony: CeremonyArgs,
+    /// The dealing file to write.
+    #[arg(long)]
+    pub out: PathBuf,
+}
+
+/// `zkvote trustee check`.
+#[derive(Debug, Args)]
+pub struct TrusteeCheckArgs {
+    /// This trustee's secret key file.
+    #[arg(long)]
+    pub key: PathBuf,
+    #[command(flatten)]
+    pub ceremony: CeremonyArgs,
+    /// Dealing files, or directories of `*.json` dealings.
+    #[arg(long, num_args = 1.., required = true)]
+    pub dealings: Vec<PathBuf>,
+    /// The complaints file to write (a JSON list).
+    #[arg(long)]
+    pub out: PathBuf,
+}
+
+/// `zkvote trustee finalize`.
+#[derive(Debug, Args)]
+pub struct TrusteeFinalizeArgs {
+    #[command(flatten)]
+    pub ceremony: CeremonyArgs,
+    /// Dealing files, or directories of `*.json` dealings.
+    #[arg(long, num_args = 1.., required = true)]
+    pub dealings: Vec<PathBuf>,
+    /// Complaint files (JSON lists), or directories of them.
+    #[arg(long, num_args = 0..)]
+    pub complaints: Vec<PathBuf>,
+    /// The transcript file to write (parameters, dealings, complaints).
+    #[arg(long)]
+    pub transcript: PathBuf,
+    /// The DKG result file to write.
+    #[arg(long)]
+    pub out: PathBuf,
+}
+
+/// `zkvote trustee verify-dkg`.
+#[derive(Debug, Args)]
+pub struct TrusteeVerifyDkgArgs {
+    /// The transcript written by `finalize`.
+    #[arg(long)]
+    pub transcript: PathBuf,
+    /// The DKG result to check.
+    #[arg(long)]
+    pub dkg: PathBuf,
+}
+
+/// `zkvote trustee encrypt`.
+#[derive(Debug, Args)]
+pub struct TrusteeEncryptArgs {
+    /// The DKG result (its election key).
+    #[arg(long)]
+    pub dkg: PathBuf,
+    /// The values to encrypt, comma-separated.
+    #[arg(long, value_delimiter = ',', required = true)]
+    pub values: Vec<u64>,
+    /// The election id the ciphertexts belong to.
+    #[arg(long)]
+    pub election: String,
+    /// The ciphertexts file to write.
+    #[arg(long)]
+    pub out: PathBuf,
+}
+
+/// `zkvote trustee decrypt`.
+#[derive(Debug, Args)]
+pub struct TrusteeDecryptArgs {
+    /// This trustee's secret key file.
+    #[arg(long)]
+    pub key: PathBuf,
+    /// The DKG transcript (this trustee's share is recomputed from it).
+    #[arg(long)]
+    pub transcript: PathBuf,
+    /// The ciphertexts file (provisional format: see README).
+    #[arg(long)]
+    pub ciphertexts: PathBuf,
+    /// The partial decryption file to write.
+    #[arg(long)]
+    pub out: PathBuf,
+}
+
+/// `zkvote trustee combine`.
+#[derive(Debug, Args)]
+pub struct TrusteeCombineArgs {
+    /// The DKG result (election key and verification keys); check it first with
+    /// `zkvote trustee verify-dkg`.
+    #[arg(long)]
+    pub dkg: PathBuf,
+    /// The ciphertexts file.
+    #[arg(long)]
+    pub ciphertexts: PathBuf,
+    /// Partial decryption files, or directories of them.
+    #[arg(long, num_args = 1.., required = true)]
+    pub partials: Vec<PathBuf>,
+    /// Totals are searched in [0, 2^bits) (36: a 3 MiB table, built in about 0.15 s).
+    #[arg(long, default_value_t = 36)]
+    pub bound_bits: u32,
+    /// The decryption transcript file to write.
+    #[arg(long)]
+    pub out: PathBuf,
 }

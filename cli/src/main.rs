@@ -9,7 +9,7 @@
 //! |---|---|
 //! | `args.rs` | the command line: clap derive types, doc comments as help |
 //! | `commands/mod.rs` | dispatch, exit codes, the helpers for reading and writing files |
-//! | `commands/{identity,census,election,keys,vote,tally,export,circuit,demo,bench}.rs` | one file per command group; `keys.rs` is `setup` and `tables`, `tally.rs` is `verify` and `tally`, `export.rs` is `export` and `import` |
+//! | `commands/{identity,census,election,keys,vote,tally,export,circuit,demo,bench,trustee}.rs` | one file per command group; `keys.rs` is `setup` and `tables`, `tally.rs` is `verify` and `tally`, `export.rs` is `export` and `import`; `trustee.rs` is `trustee …` (secret ballots, in progress) |
 
 mod args;
 mod commands;

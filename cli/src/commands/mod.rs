@@ -30,6 +30,7 @@ mod export;
 mod identity;
 mod keys;
 mod tally;
+mod trustee;
 mod vote;
 
 use std::{
@@ -89,6 +90,7 @@ pub fn run(command: Command) -> CmdResult {
         Command::Box(c) => ballot_box::box_cmd(c),
         Command::Fetch(a) => ballot_box::fetch(a),
         Command::Receipt(c) => ballot_box::receipt(c),
+        Command::Trustee(c) => trustee::run(c),
     }
 }
 
