@@ -54,8 +54,8 @@
 //! `0..4` in `[0, 2^62)` and the top one signed, so the sign of the value is that of
 //! the top limb. `f`, `g` stay in `[−p, p]`; `d`, `e` in `(−2p, p)`.
 
-use ark_bn254::{Fq, FqConfig};
-use ark_ff::{BigInt, MontConfig, PrimeField, Zero};
+use ark_bn254::{Fq, Fq2, FqConfig};
+use ark_ff::{BigInt, Field, MontConfig, PrimeField, Zero};
 
 /// Limbs of a [`Signed62`].
 const LIMBS: usize = 5;
@@ -292,6 +292,26 @@ pub fn inverse_fq(a: &Fq) -> Option<Fq> {
     // `f = ±1`, and `d·x ≡ R²·f (mod p)`.
     Some(Fq::new_unchecked(BigInt(reduce(d, f[len - 1] < 0))))
 }
+
+/// A field with the inversion used by [`crate::pairing::batch_invert`]: [`inverse_fq`]
+/// for `Fq`, `Field::inverse` for the others.
+pub(crate) trait FastInverse: Field {
+    /// `1/self`, or `None` for zero. Variable time: public values only.
+    #[inline]
+    fn fast_inverse(&self) -> Option<Self> {
+        self.inverse()
+    }
+}
+
+impl FastInverse for Fq {
+    #[inline]
+    fn fast_inverse(&self) -> Option<Self> {
+        inverse_fq(self)
+    }
+}
+
+/// `Field::inverse` (the tests' `batch_invert` over `Fq2`).
+impl FastInverse for Fq2 {}
 
 #[cfg(test)]
 mod tests;

@@ -3,6 +3,7 @@
 //! constants recomputed.
 
 use super::*;
+use crate::pairing::batch_invert;
 use ark_ff::{Field, One, UniformRand};
 use num_bigint::{BigInt as Int, BigUint};
 use proptest::prelude::*;
@@ -220,6 +221,23 @@ fn update_de_keeps_its_range() {
                 }
             }
         }
+    }
+}
+
+/// `batch_invert` on `Fq` (through [`FastInverse`]) equals element-wise inversion, and
+/// reports a zero.
+#[test]
+fn batch_invert_fq_matches_ark() {
+    let mut rng = ChaCha20Rng::seed_from_u64(5);
+    for n in [1usize, 2, 16, 64] {
+        let v: Vec<Fq> = (0..n).map(|_| Fq::rand(&mut rng)).collect();
+        let want: Vec<Fq> = v.iter().map(|x| x.inverse().unwrap()).collect();
+        let mut got = v.clone();
+        assert!(batch_invert(&mut got, &mut Vec::new()));
+        assert_eq!(got, want);
+        let mut with_zero = v;
+        with_zero[n / 2] = Fq::zero();
+        assert!(!batch_invert(&mut with_zero, &mut Vec::new()));
     }
 }
 
