@@ -13,6 +13,7 @@
 //! | [`tables`] | proving with precomputed tables, and the authenticated tables file |
 //! | [`keys`] | keys that let anyone forge (refused), the QAP reduction of a key |
 //! | `tower` (private), [`pairing`], [`glv`], [`subgroup`] | the pairing tower, multi-Miller loops, GLV, G2 subgroup check |
+//! | [`inverse`] | variable-time inversion in `Fq` (safegcd), for the verifier's batch inversions |
 //! | [`decode`] | proofs from untrusted bytes, fully validated |
 //! | [`groth16`], [`transcript`] | single and batch verification, with its merlin transcript |
 //! | [`labels`] | every transcript label, magic and format version of the engine, with its table |
@@ -37,6 +38,7 @@ pub mod groth16;
 pub mod ifma;
 #[cfg(target_arch = "x86_64")]
 pub mod ifma52;
+pub mod inverse;
 pub mod keys;
 pub mod labels;
 pub mod msm;

@@ -34,6 +34,7 @@ use ark_ec::AffineRepr;
 use ark_ff::{AdditiveGroup, CyclotomicMultSubgroup, Field, MontFp, One};
 use rayon::prelude::*;
 
+use crate::inverse::FastInverse;
 use crate::tower;
 
 /// Smallest number of pairs worth one chunk of its own.
@@ -297,15 +298,17 @@ where
 
 /// Replaces every element of `v` by its inverse with one field inversion (Montgomery's
 /// trick), using `prefix` as scratch space. Returns `false`, leaving `v` unspecified,
-/// if some element is zero.
-pub(crate) fn batch_invert<F: Field>(v: &mut [F], prefix: &mut Vec<F>) -> bool {
+/// if some element is zero. In `Fq` the inversion is
+/// [`inverse_fq`](crate::inverse::inverse_fq), variable time: every value inverted here
+/// is public (points of proofs and keys, and points computed from them).
+pub(crate) fn batch_invert<F: FastInverse>(v: &mut [F], prefix: &mut Vec<F>) -> bool {
     prefix.clear();
     let mut acc = F::one();
     for x in v.iter() {
         prefix.push(acc);
         acc *= x;
     }
-    let Some(mut inv) = acc.inverse() else {
+    let Some(mut inv) = acc.fast_inverse() else {
         return false;
     };
     for (x, before) in v.iter_mut().zip(prefix.iter()).rev() {
